@@ -1,0 +1,48 @@
+"""Page products (poster, answer key, worksheet, guide): one template per
+product, extending the common document template, rendered and fitted."""
+
+from __future__ import annotations
+
+from . import imposition
+from .html import render_template
+from .products import Built, Context
+from .render import Fit, render_fitted
+from .sheets import document_meta
+
+
+def build_document(
+    ctx: Context,
+    product_id: str,
+    title: str,
+    paper: str,
+    fit: Fit | None = None,
+    what: str = "page",
+    **context,
+) -> Built:
+    """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name).
+
+    Templates get `fs(fit_id)`, the font size in points the fitting chose for
+    a `data-fit` box (or for the page budget's fit id).
+    """
+    sheet = imposition.parse_sheet(paper)
+    meta = document_meta(ctx, title)
+
+    def make_html(sizes: dict[str, float]) -> str:
+        return render_template(
+            f"{product_id}/page.html.j2",
+            product=product_id,
+            meta=meta,
+            sheet_w=sheet[0],
+            sheet_h=sheet[1],
+            pack=ctx.pack,
+            labels=ctx.labels,
+            values=ctx.values,
+            options=ctx.options,
+            title=title,
+            qr=ctx.qr,
+            fs=lambda fit_id: sizes.get(fit_id, fit.start if fit else 10.0),
+            **context,
+        )
+
+    document = render_fitted(make_html, fit, ctx.fit_error(what))
+    return Built(document=document, note=f"{paper}")

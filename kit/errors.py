@@ -1,0 +1,29 @@
+"""Errors the command line turns into one line and an exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+
+
+class KitError(Exception):
+    """Bad input: the user can fix it. Printed as one line, exit status 2."""
+
+    def __init__(self, message: str, file: Path | str | None = None, line: int | None = None):
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.detail = message
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        return (where + self.detail).replace("\n", " ")
+
+
+class FitError(KitError):
+    """Text that does not fit even at the smallest allowed size."""

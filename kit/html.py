@@ -1,0 +1,27 @@
+"""Jinja2 environment for the layouts: every value from a pack is escaped."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jinja2
+
+from .render import LAYOUTS
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(LAYOUTS)),
+        autoescape=True,  # pack text prints as text, never as markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["mm"] = lambda value: f"{value:.3f}mm"
+    env.filters["pt"] = lambda value: f"{value:.2f}pt"
+    return env
+
+
+def render_template(name: str, **context) -> str:
+    return environment().get_template(name).render(**context)

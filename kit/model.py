@@ -1,0 +1,228 @@
+"""The content model: what a pack may hold, validated by pydantic.
+
+Every model forbids unknown fields, so a typo in a pack is an error with a
+line number rather than text that silently never prints. Cross-references
+(duplicate ids, a statement naming an unknown category) are checked here too;
+they raise `PathError` so the loader can point at the offending item's line.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+MAX_ITEMS = 5000
+MAX_URL_LENGTH = 300
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
+    Field(description="Stable id: lower-case letters, digits and dashes."),
+]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    if len(value) > MAX_URL_LENGTH:
+        raise ValueError(
+            f"URL is {len(value)} characters; at most {MAX_URL_LENGTH} stay scannable as a printed QR code"
+        )
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+class PathError(ValueError):
+    """A validation error that knows which item (path inside the pack) it is about."""
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+
+
+class Source(str, Enum):
+    report = "report"
+    summary = "summary"
+    kit = "kit"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Strict):
+    source: Source = Field(
+        description="report: a finding of the researchers; summary: a public summary of the same study; kit: written for this kit."
+    )
+    source_note: Text | None = Field(None, description="Where exactly it comes from.")
+
+
+class Contact(Strict):
+    name: Text
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    affiliation: Text | None = None
+
+
+class Link(Strict):
+    label: Text
+    url: HttpUrl
+
+
+class Citation(Strict):
+    text: Text = Field(description="The full reference, as it should be printed.")
+    short: Text = Field(description="A short form for card footers, e.g. 'De Smet et al. (2020)'.")
+    reference: Text | None = Field(None, description="Publisher's reference number.")
+
+
+class Definition(Sourced):
+    id: Id
+    term: Text
+    question: Text | None = Field(None, description="The question word, e.g. WIE.")
+    text: Text
+
+
+class Category(Sourced):
+    id: Id
+    label: Text
+    question: Text = Field(description="The question word printed on the header card, e.g. HOE.")
+    definition: Text
+    prompt: Text | None = Field(None, description="Reflection question, e.g. 'Welke randvoorwaarden herken je?'.")
+    prompt_context: Text | None = Field(None, description="Framing under the prompt, e.g. 'Denk aan ...'.")
+    intro: Text | None = Field(None, description="Sentence that introduces the statements.")
+    colour: Colour | None = Field(None, description="Override the category colour (#rrggbb).")
+
+
+class Statement(Sourced):
+    id: Id
+    category: Id
+    text: Text
+    group: Text | None = Field(None, description="Optional sub-label, e.g. a dimension within the category.")
+
+
+class Recommendation(Sourced):
+    id: Id
+    title: Text | None = None
+    text: Text
+
+
+class DialogueKind(str, Enum):
+    scenario = "scenario"
+    recommendation = "recommendation"
+    reflection = "reflection"
+    case = "case"
+    question = "question"
+
+
+class DialogueCard(Sourced):
+    id: Id
+    kind: DialogueKind
+    title: Text | None = None
+    text: Text | None = Field(None, description="The prompt: a scenario, a finding, a case.")
+    question: Text | None = Field(None, description="The question for the team.")
+    question_source: Source | None = Field(
+        None, description="Where the question comes from, when not from the same source as the text."
+    )
+    refers_to: Id | None = Field(None, description="Id of a recommendation, category or case this card is about.")
+
+    @model_validator(mode="after")
+    def _has_words(self):
+        if not (self.text or self.question):
+            raise ValueError("a dialogue card needs a text or a question")
+        return self
+
+
+class Case(Sourced):
+    id: Id
+    title: Text
+    text: Text
+    organisation: Text | None = None
+    questions: list[Text] = Field(default_factory=list)
+
+
+class GuideStep(Strict):
+    title: Text
+    minutes: Annotated[int, Field(ge=0, le=600)]
+    text: Text
+
+
+# Sections that may live in a file of their own next to pack.yaml.
+SECTION_FILES = ("definitions", "categories", "statements", "recommendations", "dialogue", "cases", "guide")
+
+
+class Pack(Strict):
+    id: Id
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")]
+    title: Text
+    subtitle: Text | None = None
+    description: Text | None = Field(None, description="A paragraph on what the findings are about.")
+    description_source: Source = Source.report
+    citation: Citation
+    authors: list[Text] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    report_url: HttpUrl = Field(description="The page every QR code points to.")
+    links: list[Link] = Field(default_factory=list, description="Further links printed as text under the citation.")
+    definitions: list[Definition] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    dialogue: list[DialogueCard] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
+    guide: list[GuideStep] = Field(
+        default_factory=list, description="Steps of the session for the facilitator guide; the labels give a default."
+    )
+
+    @model_validator(mode="after")
+    def _references(self):
+        sections = ("definitions", "categories", "statements", "recommendations", "dialogue", "cases")
+        total = sum(len(getattr(self, s)) for s in sections)
+        if total > MAX_ITEMS:
+            raise ValueError(f"the pack holds {total} items; at most {MAX_ITEMS} are allowed")
+        seen: dict[str, tuple] = {}
+        for section in sections:
+            for index, item in enumerate(getattr(self, section)):
+                if item.id in seen:
+                    other = seen[item.id]
+                    raise PathError(
+                        (section, index, "id"),
+                        f"duplicate id {item.id!r} (first used in {other[0]}[{other[1]}])",
+                    )
+                seen[item.id] = (section, index)
+        categories = {c.id for c in self.categories}
+        for index, statement in enumerate(self.statements):
+            if statement.category not in categories:
+                known = ", ".join(sorted(categories)) or "none defined"
+                raise PathError(
+                    ("statements", index, "category"),
+                    f"statement {statement.id!r} names unknown category {statement.category!r} (known: {known})",
+                )
+        for index, card in enumerate(self.dialogue):
+            if card.refers_to and card.refers_to not in seen:
+                raise PathError(
+                    ("dialogue", index, "refers_to"),
+                    f"dialogue card {card.id!r} refers to unknown id {card.refers_to!r}",
+                )
+        return self
+
+    def statements_of(self, category_id: str) -> list[Statement]:
+        return [s for s in self.statements if s.category == category_id]
+
+    def item(self, item_id: str):
+        for section in ("definitions", "categories", "statements", "recommendations", "dialogue", "cases"):
+            for entry in getattr(self, section):
+                if entry.id == item_id:
+                    return entry
+        return None

@@ -1,0 +1,41 @@
+"""Dialogue deck: one numbered card per dialogue prompt, a back behind each,
+and a first card that says what the deck is, with the QR code."""
+
+from __future__ import annotations
+
+from .. import imposition
+from ..render import Fit
+from ..sheets import Card, CardGroup, build_cards
+from . import Built, Context, Product
+
+DEFAULT_SIZE = "dialogue"
+FIT = Fit(start=13.0, floor=8.0)
+
+
+def _cards(ctx: Context) -> list[Card]:
+    pack, labels = ctx.pack, ctx.labels
+    total = len(pack.dialogue)
+    back = lambda kind, number: {"kind": kind, "number": number, "total": total}  # noqa: E731
+    cards = [Card("about-dialogue", "about", {"about": True}, back("about", None))]
+    for number, item in enumerate(pack.dialogue, start=1):
+        sources = [labels["sources"][item.source.value]]
+        if item.question and item.question_source and item.question_source != item.source:
+            sources.append(f"{labels['question_for_team'].lower()}: {labels['sources'][item.question_source.value]}")
+        cards.append(
+            Card(
+                item.id,
+                item.kind.value,
+                {"item": item, "number": number, "total": total, "source_line": " · ".join(sources)},
+                back(item.kind.value, number),
+            )
+        )
+    return cards
+
+
+def build(ctx: Context) -> Built:
+    size = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
+    title = ctx.labels["dialogue_deck"]
+    return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], FIT)
+
+
+PRODUCT = Product(id="dialogue-cards", title_label="dialogue_deck", needs=("dialogue",), build=build)

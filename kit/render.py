@@ -1,0 +1,178 @@
+"""HTML -> PDF with WeasyPrint: shipped fonts only, no fetching outside the
+project, text fitted to its boxes, and files written atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = ROOT / "layouts"
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+# Fontconfig reads its configuration once, when Pango first asks for a font:
+# this must be set before WeasyPrint is imported, so that only the shipped
+# fonts can ever be chosen (no silent substitution on another machine).
+os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
+
+import weasyprint  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+from .errors import KitError  # noqa: E402
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+PX_PER_MM = 96 / 25.4
+
+
+class ProjectOnlyFetcher(URLFetcher):
+    """Reads files from the layouts and fonts folders and nothing else.
+
+    Pack text is escaped, but a pack still must never be able to make the
+    renderer read /etc/passwd or call the network.
+    """
+
+    ALLOWED = (LAYOUTS, FONTS)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if any(path.is_relative_to(folder) for folder in self.ALLOWED) and path.is_file():
+                return super().fetch(url, headers)
+        raise ValueError(f"refused to fetch {url[:80]}")
+
+
+FETCHER = ProjectOnlyFetcher()
+_FONT_CONFIG = None
+
+
+def _font_config():
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+@dataclass
+class Fit:
+    """How a product's text is fitted: one font size per fit id, in points.
+
+    `page_budget` fits a whole document to a number of pages (a poster) by
+    shrinking the fit id `page_fit_id`.
+    """
+
+    start: float
+    floor: float
+    page_budget: int | None = None
+    page_fit_id: str | None = None
+
+
+@dataclass
+class Overflow:
+    fit_id: str
+    ratio: float  # needed / available
+    mm: float  # how far it runs out
+
+
+def _overflows(document) -> dict[str, Overflow]:
+    """Boxes marked `data-fit` whose content runs past their own box.
+
+    Walks the laid-out boxes (WeasyPrint's private API, version pinned in
+    pyproject) because anchors tell where text ends but not where it is cut.
+    """
+    found: dict[str, Overflow] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag is None:
+                continue
+            fit_id = element.get("data-fit")
+            if not fit_id or not hasattr(box, "content_box_y"):
+                continue
+            if box.style["position"] == "static" and box.height == "auto":
+                continue
+            top, left = box.content_box_y(), box.content_box_x()
+            bottom, right = top + box.height, left + box.width
+            need_bottom, need_right = bottom, right
+            for child in box.descendants():
+                if child is box or not hasattr(child, "position_y"):
+                    continue
+                if type(child).__name__ == "TextBox":
+                    need_right = max(need_right, child.position_x + child.width)
+                if type(child).__name__ in ("LineBox", "TextBox", "BlockBox", "InlineReplacedBox", "BlockReplacedBox"):
+                    need_bottom = max(need_bottom, child.position_y + child.margin_height())
+            over_y, over_x = need_bottom - bottom - 0.5, need_right - right - 0.5
+            if over_y > 0 or over_x > 0:
+                ratio = max(
+                    (need_bottom - top) / max(box.height, 1),
+                    (need_right - left) / max(box.width, 1),
+                )
+                previous = found.get(fit_id)
+                if previous is None or ratio > previous.ratio:
+                    found[fit_id] = Overflow(fit_id, ratio, max(over_x, over_y) / PX_PER_MM)
+    return found
+
+
+def render_fitted(
+    make_html: Callable[[dict[str, float]], str],
+    fit: Fit | None,
+    describe: Callable[[str, Overflow, float], KitError],
+    stylesheets: list[Path] = (),
+    max_rounds: int = 7,
+):
+    """Lay out, shrink what overflows, lay out again; fail where the floor is reached."""
+    sizes: dict[str, float] = {}
+    for _ in range(max_rounds):
+        document = _layout(make_html(sizes), stylesheets)
+        if fit is None:
+            return document
+        overflows = _overflows(document)
+        if fit.page_budget and len(document.pages) > fit.page_budget:
+            ratio = len(document.pages) / fit.page_budget
+            overflows[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio, 0.0)
+        if not overflows:
+            return document
+        for fit_id, overflow in overflows.items():
+            size = sizes.get(fit_id, fit.start)
+            if size <= fit.floor:
+                raise describe(fit_id, overflow, fit.floor)
+            # Text area grows with the square of the font size.
+            shrunk = size / max(overflow.ratio, 1.02) ** 0.5
+            sizes[fit_id] = max(fit.floor, min(size - 0.25, round(shrunk * 4) / 4))
+    overflows = _overflows(document)
+    first = next(iter(overflows.values()), Overflow(fit.page_fit_id or "?", 1.0, 0.0))
+    raise describe(first.fit_id, first, fit.floor)
+
+
+def _layout(html: str, stylesheets):
+    css = [
+        weasyprint.CSS(filename=str(path), url_fetcher=FETCHER, font_config=_font_config())
+        for path in stylesheets
+    ]
+    return weasyprint.HTML(string=html, base_url=str(LAYOUTS) + "/", url_fetcher=FETCHER).render(
+        stylesheets=css, font_config=_font_config()
+    )
+
+
+def write_pdf(document, target: Path, pdf_variant: str | None = None) -> int:
+    """Write atomically: a failure leaves the previous file as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            document.write_pdf(f, **options)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(document.pages)

@@ -1,0 +1,204 @@
+"""Card products: cards -> imposed sheets (fronts, backs, cut marks) -> document.
+
+A card product gives its cards in groups of one size; this module lays them
+out with `imposition`, pairs every front page with its back page for the
+chosen duplex mode, and renders the common sheet template with the product's
+own card macros.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from . import imposition
+from .html import render_template
+from .imposition import Grid, Slot
+from .products import Built, Context
+from .render import Fit, render_fitted
+
+RULER_MM = 50
+
+
+@dataclass
+class Card:
+    id: str  # fit id: errors name it
+    kind: str  # CSS class, e.g. 'statement' or 'header'
+    front: dict
+    back: dict | None = None
+
+
+@dataclass
+class CardGroup:
+    size: tuple[float, float]
+    cards: list[Card]
+    rotate: bool = True
+
+
+@dataclass
+class Place:
+    slot: Slot
+    card: Card
+    side: str  # 'front', 'back' or 'fold'
+    card_w: float
+    card_h: float
+    bleed: float
+
+
+@dataclass
+class Page:
+    side: str
+    places: list[Place]
+    grid: Grid
+    number: int = 0  # sheet number, shared by a front and its back
+    marks: list = field(default_factory=list)
+    note: str = ""
+    spots: dict = field(default_factory=dict)
+
+
+def document_meta(ctx: Context, title: str) -> dict:
+    pack = ctx.pack
+    created = None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        created = datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "title": f"{title} – {pack.title}",
+        "author": ", ".join(pack.authors) or pack.citation.short,
+        "subject": pack.citation.text,
+        "keywords": ", ".join([pack.id, title]),
+        "lang": ctx.language,
+        "created": created,
+    }
+
+
+def _marks(grid: Grid) -> list[tuple[float, float, float, float]]:
+    """Cut lines as (x1, y1, x2, y2).
+
+    Without bleed a line runs across the whole sheet: inside the grid it is
+    the one cut two neighbours share, outside it is the crop mark that
+    survives the first guillotine cut. With bleed the lines stop short of
+    the bleed so that the backgrounds never cover them.
+    """
+    sw, sh = grid.sheet
+    left, top, right, bottom = grid.box
+    lines = []
+    if not grid.bleed:
+        lines += [(x, 0, x, sh) for x in grid.cuts_x]
+        lines += [(0, y, sw, y) for y in grid.cuts_y]
+        return lines
+    gap = 1.0
+    for x in grid.cuts_x:
+        lines += [(x, 0, x, top - gap), (x, bottom + gap, x, sh)]
+    for y in grid.cuts_y:
+        lines += [(0, y, left - gap, y), (right + gap, y, sw, y)]
+    return lines
+
+
+def furniture(grid: Grid) -> dict:
+    """Where the sheet's notes and its ruler go: in the margins the grid
+    leaves, never inside the printer's unprintable border."""
+    sw, sh = grid.sheet
+    left, top, right, bottom = grid.box
+    m = grid.margin
+    space_top, space_bottom, space_left = top - m, sh - m - bottom, left - m
+    spots: dict = {}
+    if space_top >= 3:
+        spots["note_top"] = top - 3.2
+    if space_bottom >= 3:
+        spots["note_bottom"] = bottom + 0.8
+    elif space_top >= 6:
+        spots["note_bottom"] = top - 6.2
+    if space_left >= 3:
+        spots["ruler"] = {"x": left - 2.6, "y": (sh - RULER_MM) / 2, "vertical": True}
+    elif space_bottom >= 7:
+        spots["ruler"] = {"x": (sw - RULER_MM) / 2, "y": bottom + 4, "vertical": False}
+    return spots
+
+
+def impose(ctx: Context, groups: list[CardGroup]) -> list[Page]:
+    options = ctx.options
+    sheet = imposition.parse_sheet(options.paper)
+    duplex = options.duplex
+    pages: list[Page] = []
+    for group in groups:
+        if not group.cards:
+            continue
+        size = imposition.fold_card(group.size) if duplex == "fold" else group.size
+        grid = imposition.grid(size, sheet, bleed=options.bleed, allow_rotation=group.rotate)
+        w, h = group.size
+        for chunk in imposition.chunk(group.cards, grid.per_sheet):
+            fronts = [
+                Place(slot, card, "fold" if duplex == "fold" else "front", w, h, options.bleed)
+                for slot, card in zip(grid.slots, chunk)
+            ]
+            pages.append(Page("front", fronts, grid, marks=_marks(grid), spots=furniture(grid)))
+            if duplex in ("long", "short") and any(card.back for card in chunk):
+                backs = [
+                    Place(
+                        imposition.back_slot(place.slot, sheet, duplex, options.back_offset),
+                        place.card,
+                        "back",
+                        w,
+                        h,
+                        options.bleed + imposition.BACK_EXTRA_BLEED_MM,
+                    )
+                    for place in fronts
+                ]
+                pages.append(Page("back", backs, grid))
+    sheets = sum(1 for p in pages if p.side == "front")
+    number = 0
+    for page in pages:
+        if page.side == "front":
+            number += 1
+        page.number = number
+        page.note = f"{number}/{sheets}"
+    return pages
+
+
+def build_cards(
+    ctx: Context,
+    product_id: str,
+    title: str,
+    groups: list[CardGroup],
+    fit: Fit,
+    what: str = "card",
+) -> Built:
+    pages = impose(ctx, groups)
+    sheet = imposition.parse_sheet(ctx.options.paper)
+    meta = document_meta(ctx, title)
+    duplex_note = {
+        "long": ctx.labels.get("duplex_long", ""),
+        "short": ctx.labels.get("duplex_short", ""),
+        "fold": ctx.labels.get("duplex_fold", ""),
+        "none": "",
+    }[ctx.options.duplex]
+
+    def make_html(sizes: dict[str, float]) -> str:
+        return render_template(
+            "common/sheets.html.j2",
+            product=product_id,
+            card_macros=f"{product_id}/cards.html.j2",
+            pages=pages,
+            sheet_w=sheet[0],
+            sheet_h=sheet[1],
+            meta=meta,
+            pack=ctx.pack,
+            labels=ctx.labels,
+            values=ctx.values,
+            options=ctx.options,
+            deck_title=title,
+            duplex_note=duplex_note,
+            ruler_mm=RULER_MM,
+            qr=ctx.qr,
+            fs=lambda fit_id: sizes.get(fit_id, fit.start),
+        )
+
+    document = render_fitted(make_html, fit, ctx.fit_error(what))
+    grid = next((p.grid for p in pages), None)
+    note = ""
+    if grid:
+        turned = ", turned" if grid.rotated else ""
+        note = f"{grid.per_sheet} per {ctx.options.paper} sheet{turned}, duplex {ctx.options.duplex}"
+    return Built(document=document, note=note)
