@@ -17,6 +17,7 @@ SHEETS: dict[str, tuple[float, float]] = {
     "a4": (210.0, 297.0),
     "letter": (215.9, 279.4),
     "a3": (297.0, 420.0),
+    "a2": (420.0, 594.0),  # posters only
 }
 
 CARD_SIZES: dict[str, tuple[float, float]] = {

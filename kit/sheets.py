@@ -27,6 +27,7 @@ class Card:
     kind: str  # CSS class, e.g. 'statement' or 'header'
     front: dict
     back: dict | None = None
+    face: str | None = None  # front background colour, into the bleed (not in low-ink)
 
 
 @dataclass
@@ -196,7 +197,7 @@ def build_cards(
         )
 
     document = render_fitted(make_html, fit, ctx.fit_error(what))
-    grid = next((p.grid for p in pages), None)
+    grid = max((p.grid for p in pages), key=lambda g: g.per_sheet, default=None)
     note = ""
     if grid:
         turned = ", turned" if grid.rotated else ""

@@ -1,0 +1,170 @@
+"""Building a kit: which products, in parallel, skipping what has not changed.
+
+Each product is rendered in its own process (WeasyPrint uses one core per
+document). A product is rendered again only when something it reads changed:
+the pack's files, its layout folder, the common layouts and labels, the
+fonts, the kit's code or the options; the fingerprint of those inputs is kept
+next to the PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import KitError
+from .loader import load_pack
+from .products import REGISTRY, Context, Options, get
+
+KIT = Path(__file__).resolve().parent
+LAYOUTS = KIT.parent / "layouts"
+CACHE_DIR = ".kit-cache"
+
+
+@dataclass
+class Result:
+    product: str
+    path: str | None = None
+    pages: int = 0
+    note: str = ""
+    seconds: float = 0.0
+    status: str = "built"  # built, cached, skipped, error, internal
+    message: str = ""
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def fingerprint(product_id: str, pack_files: list[Path], options: Options) -> str:
+    digest = hashlib.sha256()
+    inputs = (
+        pack_files
+        + _files_under(LAYOUTS / "common")
+        + _files_under(LAYOUTS / "labels")
+        + _files_under(LAYOUTS / product_id)
+        + _files_under(KIT)
+    )
+    for path in inputs:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps([__version__, product_id, asdict(options), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    return digest.hexdigest()
+
+
+def _cache_file(out: Path, product_id: str) -> Path:
+    return out / CACHE_DIR / f"{product_id}.json"
+
+
+def _cached(out: Path, product_id: str, key: str) -> dict | None:
+    try:
+        record = json.loads(_cache_file(out, product_id).read_text())
+        pdf = out / f"{product_id}.pdf"
+        if record.get("key") == key and pdf.is_file() and pdf.stat().st_size == record.get("size"):
+            return record
+    except (OSError, ValueError):
+        pass  # no record or a broken one (an interrupted build): render again
+    return None
+
+
+def _remember(out: Path, product_id: str, key: str, pages: int, note: str) -> None:
+    pdf = out / f"{product_id}.pdf"
+    record = {"key": key, "pages": pages, "note": note, "size": pdf.stat().st_size}
+    path = _cache_file(out, product_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record))
+    os.replace(tmp, path)
+
+
+def plan_product(loaded, out: Path, product_id: str, options: Options, force: bool) -> tuple[Result | None, str]:
+    """Skipped or unchanged products are settled here, without WeasyPrint."""
+    product = get(product_id)
+    missing = product.missing(loaded.pack)
+    if missing:
+        return Result(product_id, status="skipped", message=f"the pack has no {' or '.join(missing)}"), ""
+    key = fingerprint(product_id, loaded.files, options)
+    record = None if force else _cached(out, product_id, key)
+    if record:
+        return Result(product_id, str(out / f"{product_id}.pdf"), record["pages"], record["note"], 0.0, "cached"), key
+    return None, key
+
+
+def render_product(pack_folder: str, out: str, product_id: str, options: Options, key: str) -> Result:
+    """Render one product; runs in a worker process. Never raises."""
+    started = time.perf_counter()
+    try:
+        from .render import write_pdf  # imports WeasyPrint: only where rendering happens
+
+        loaded = load_pack(pack_folder)
+        out_dir = Path(out)
+        target = out_dir / f"{product_id}.pdf"
+        built = get(product_id).build(Context(loaded, options))
+        pages = write_pdf(built.document, target, options.pdf_variant)
+        _remember(out_dir, product_id, key, pages, built.note)
+        return Result(product_id, str(target), pages, built.note, time.perf_counter() - started)
+    except KitError as exc:
+        return Result(product_id, status="error", message=exc.one_line())
+    except Exception as exc:  # noqa: BLE001 - reported as an internal failure, exit 1
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
+
+
+def select(only: str | None) -> list[str]:
+    from .products import DEFAULT_PRODUCTS
+
+    if not only:
+        return list(DEFAULT_PRODUCTS)
+    wanted = [p.strip() for p in only.split(",") if p.strip()]
+    for product_id in wanted:
+        if product_id not in REGISTRY:
+            raise KitError(f"unknown product {product_id!r}; products: {', '.join(REGISTRY)}")
+    return wanted
+
+
+def build_kit(
+    pack_folder: Path,
+    out: Path,
+    products: list[str],
+    options: Options,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    on_result=None,
+) -> list[Result]:
+    """Build `products` of the pack into `out`; `on_result` is called as each finishes."""
+    loaded = load_pack(pack_folder)  # bad input stops everything before any work starts
+    results: list[Result] = []
+    todo = []
+    for product_id in products:
+        settled, key = plan_product(loaded, Path(out), product_id, options, force)
+        if settled:
+            results.append(settled)
+            if on_result:
+                on_result(settled)
+        else:
+            todo.append((str(pack_folder), str(out), product_id, options, key))
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(todo) <= 1:
+        for args in todo:
+            results.append(render_product(*args))
+            if on_result:
+                on_result(results[-1])
+        return results
+    # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+        futures = [pool.submit(render_product, *args) for args in todo]
+        for future in futures:
+            results.append(future.result())
+            if on_result:
+                on_result(results[-1])
+    return results

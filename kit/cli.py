@@ -1,0 +1,159 @@
+"""Command line: `python generate.py [options]` or `findings-kit [options]`.
+
+Exit status: 0 when every asked product was written (or skipped because the
+pack has nothing for it), 2 on bad input (pack, options, text that does not
+fit), 1 on an internal failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, KitError
+from .products import DEFAULT_PRODUCTS, REGISTRY, Options
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PACK = ROOT / "content" / "collectief-leren"
+DEFAULT_OUT = Path("output")
+
+EPILOG = """\
+examples:
+  %(prog)s                                   build the default kit into output/
+  %(prog)s --only sort-cards --paper letter  one product on US Letter
+  %(prog)s --content content/teamleren       another content pack
+  %(prog)s --only alignment                  a duplex test sheet for your printer
+  %(prog)s --set school="De Linde" --set date=2026-12-04
+
+Each product is written to OUT/<pack-id>/<product>.pdf. Print card sheets at
+actual size (100 %%), duplex flipped on the long edge unless --duplex says
+otherwise. Exit status: 0 done, 2 bad input (the message names the file and
+line), 1 internal failure.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .imposition import CARD_SIZES, DUPLEX_MODES, SHEETS
+
+    p = argparse.ArgumentParser(
+        prog="generate.py",
+        description="Turn research findings kept as YAML into print-ready PDFs for a team day: "
+        "dialogue cards, sort cards, a poster, an answer key, a worksheet and a facilitator guide.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--content", type=Path, default=DEFAULT_PACK, metavar="PATH",
+                   help="content pack folder (default: content/collectief-leren)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("--only", metavar="A,B",
+                   help=f"products to build, by id: {', '.join(REGISTRY)} (default: {', '.join(DEFAULT_PRODUCTS)})")
+    p.add_argument("--paper", default="a4", choices=[s for s in SHEETS if s != "a2"],
+                   help="sheet for the cards, answer key, worksheet and guide (default: a4)")
+    p.add_argument("--poster-paper", default="a3", choices=["a3", "a2"], help="sheet for the poster (default: a3)")
+    p.add_argument("--card-size", metavar="SIZE",
+                   help=f"card size for the card products: {', '.join(CARD_SIZES)} or WxH in mm "
+                   "(default: dialogue 95x130 for dialogue cards, poker 63x88 for sort cards)")
+    p.add_argument("--bleed", type=float, default=0.0, metavar="MM",
+                   help="bleed around each card in mm: 0 for an office printer (default), 3 for a print shop")
+    p.add_argument("--duplex", default="long", choices=DUPLEX_MODES,
+                   help="how backs are printed: flip on the long edge (default) or short edge, "
+                   "none (no backs), fold (front and back side by side, for printers without duplex)")
+    p.add_argument("--back-offset", default="0,0", metavar="X,Y",
+                   help="shift of the back side in mm, as measured with --only alignment (e.g. 1.5,-0.5)")
+    p.add_argument("--low-ink", action="store_true", help="white card faces, outlines and dark text only")
+    p.add_argument("--pdf-variant", metavar="NAME", help="a WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1")
+    p.add_argument("--lang", metavar="CODE", help="language of the printed labels (default: the pack's language)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="values",
+                   help="a value printed where it helps: school, team, date, facilitator (repeatable)")
+    p.add_argument("--force", action="store_true", help="render every product, even when nothing changed")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="processes to use (default: all cores)")
+    return p
+
+
+def _options(args) -> Options:
+    from .imposition import parse_offset
+
+    if not 0 <= args.bleed <= 10:
+        raise KitError("--bleed must be between 0 and 10 mm")
+    values = []
+    for item in args.values:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise KitError(f"--set takes key=value (e.g. school=De Linde), not {item!r}")
+        values.append((key, value.strip()))
+    if args.pdf_variant:
+        from weasyprint.pdf import VARIANTS
+
+        if args.pdf_variant not in VARIANTS:
+            raise KitError(f"unknown PDF variant {args.pdf_variant!r}; variants: {', '.join(sorted(VARIANTS))}")
+    if args.lang:
+        from .labels import labels
+
+        labels(args.lang, strict=True)
+    if args.card_size:
+        from .imposition import parse_card_size
+
+        parse_card_size(args.card_size)
+    return Options(
+        paper=args.paper,
+        poster_paper=args.poster_paper,
+        card_size=args.card_size,
+        bleed=args.bleed,
+        duplex=args.duplex,
+        back_offset=parse_offset(args.back_offset),
+        low_ink=args.low_ink,
+        pdf_variant=args.pdf_variant,
+        lang=args.lang,
+        values=tuple(values),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = _parser().parse_args(argv)
+        from .build import build_kit, select
+        from .loader import load_pack
+
+        options = _options(args)
+        products = select(args.only)
+        pack = load_pack(args.content).pack
+        out = args.out / pack.id
+        failures = {"error": 0, "internal": 0}
+
+        def report(result):
+            if result.status in ("built", "cached"):
+                extra = f", {result.note}" if result.note else ""
+                state = "unchanged" if result.status == "cached" else f"{result.seconds:.1f} s"
+                print(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})")
+            elif result.status == "skipped":
+                print(f"{result.product}: skipped, {result.message}")
+            else:
+                failures[result.status] += 1
+                label = "error" if result.status == "error" else "internal error"
+                print(f"{label}: {result.product}: {result.message}", file=sys.stderr)
+
+        build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs, on_result=report)
+        if failures["internal"]:
+            return EXIT_INTERNAL
+        return EXIT_BAD_INPUT if failures["error"] else EXIT_OK
+    except KitError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; earlier PDFs are unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set KIT_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

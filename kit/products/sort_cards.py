@@ -1,0 +1,35 @@
+"""Sort exercise: a poker-size card per statement (text and code only, never
+its category) and a larger header card per category with its definition."""
+
+from __future__ import annotations
+
+from .. import imposition
+from ..codes import sort_codes
+from ..palette import category_style
+from ..render import Fit
+from ..sheets import Card, CardGroup, build_cards
+from . import Built, Context, Product
+
+STATEMENT_SIZE = "poker"
+HEADER_SIZE = "a7"  # larger than the statements, so the headers stand out on the table
+FIT = Fit(start=12.0, floor=8.0)
+
+
+def build(ctx: Context) -> Built:
+    pack = ctx.pack
+    codes = sort_codes(pack)
+    back = {"back": True}
+    headers = [Card("about-sort", "about", {"about": True}, back)]
+    for category in pack.categories:
+        style = category_style(pack, category)
+        headers.append(Card(category.id, "header", {"category": category, "style": style}, back, face=style.colour))
+    # Cards are printed in code order, so a dealt deck is already mixed.
+    statements = sorted(pack.statements, key=lambda s: codes[s.id])
+    cards = [Card(s.id, "statement", {"statement": s, "code": codes[s.id]}, back) for s in statements]
+    size = imposition.parse_card_size(ctx.options.card_size or STATEMENT_SIZE)
+    header_size = imposition.parse_card_size(HEADER_SIZE)
+    groups = [CardGroup(header_size, headers), CardGroup(size, cards)]
+    return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, FIT)
+
+
+PRODUCT = Product(id="sort-cards", title_label="sort_deck", needs=("categories", "statements"), build=build)
