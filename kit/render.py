@@ -83,6 +83,14 @@ class Overflow:
     mm: float  # how far it runs out
 
 
+def _walk(box):
+    """Every box below `box`, absolutely placed ones included (WeasyPrint
+    wraps those in placeholders that `descendants()` skips)."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(getattr(child, "_box", child))
+
+
 def _overflows(document) -> dict[str, Overflow]:
     """Boxes marked `data-fit` whose content runs past their own box.
 
@@ -91,7 +99,7 @@ def _overflows(document) -> dict[str, Overflow]:
     """
     found: dict[str, Overflow] = {}
     for page in document.pages:
-        for box in page._page_box.descendants():
+        for box in _walk(page._page_box):
             element = getattr(box, "element", None)
             if element is None or box.element_tag is None:
                 continue
@@ -103,7 +111,7 @@ def _overflows(document) -> dict[str, Overflow]:
             top, left = box.content_box_y(), box.content_box_x()
             bottom, right = top + box.height, left + box.width
             need_bottom, need_right = bottom, right
-            for child in box.descendants():
+            for child in _walk(box):
                 if child is box or not hasattr(child, "position_y"):
                     continue
                 if type(child).__name__ == "TextBox":

@@ -1,0 +1,86 @@
+"""Reading PDFs back the way a printer and a reader see them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+
+PT_PER_MM = 72 / 25.4
+
+
+def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
+    reader = pypdf.PdfReader(path)
+    return [(round(float(p.mediabox.width) / PT_PER_MM, 1), round(float(p.mediabox.height) / PT_PER_MM, 1)) for p in reader.pages]
+
+
+def text(path: Path) -> str:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def squash(value: str) -> str:
+    """Text compared without spaces, line breaks and hyphens: layout may hyphenate."""
+    return re.sub(r"[\s\-\u2010\u00ad\ufffe\x02]+", "", value)
+
+
+def contains(haystack: str, needle: str) -> bool:
+    return squash(needle) in squash(haystack)
+
+
+def qr_codes(path: Path, dpi: int = 150) -> list[list[str]]:
+    """Decoded QR codes of every page, rasterised at `dpi`."""
+    import zxingcpp
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        found = []
+        for page in pdf:
+            image = page.render(scale=dpi / 72).to_pil()
+            found.append([r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode])
+        return found
+    finally:
+        pdf.close()
+
+
+def card_boxes(path: Path) -> dict[str, tuple[int, float, float, float, float]]:
+    """Anchor name (side-cardid) -> (page, left, top, right, bottom) in mm from the top-left."""
+    reader = pypdf.PdfReader(path)
+    heights = [float(p.mediabox.height) for p in reader.pages]
+    corners: dict[str, dict] = {}
+    for name, dest in reader.named_destinations.items():
+        match = re.fullmatch(r"(.+)-(tl|br)", name)
+        if not match:
+            continue
+        page = reader.get_destination_page_number(dest)
+        x = float(dest.left) / PT_PER_MM
+        y = (heights[page] - float(dest.top)) / PT_PER_MM
+        corners.setdefault(match[1], {})[match[2]] = (page, x, y)
+    return {
+        key: (c["tl"][0], c["tl"][1], c["tl"][2], c["br"][1], c["br"][2])
+        for key, c in corners.items()
+        if "tl" in c and "br" in c
+    }
+
+
+def fonts(path: Path) -> list[dict]:
+    """Every font resource: its name and whether its program is embedded."""
+    reader = pypdf.PdfReader(path)
+    found = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = (target.get("/FontDescriptor") or {})
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            name = str(font.get("/BaseFont"))
+            found[name] = {"name": name, "embedded": embedded}
+    return list(found.values())
