@@ -23,6 +23,8 @@ DEFAULT_OUT = Path("output")
 EPILOG = """\
 examples:
   %(prog)s                                   build the default kit into output/
+  %(prog)s init content/my-study             start a new content pack
+  %(prog)s docs                              regenerate docs/content-format.md and the JSON Schema
   %(prog)s --only sort-cards --paper letter  one product on US Letter
   %(prog)s --content content/teamleren       another content pack
   %(prog)s --only alignment                  a duplex test sheet for your printer
@@ -113,9 +115,43 @@ def _options(args) -> Options:
     )
 
 
+def init_pack(argv: list[str]) -> int:
+    """`init PATH`: a new pack from the commented template, ready to build."""
+    import re
+    import shutil
+
+    p = argparse.ArgumentParser(prog="generate.py init", description="Write a new content pack that builds as it is.")
+    p.add_argument("path", type=Path, help="folder to create, e.g. content/my-study")
+    target = p.parse_args(argv).path
+    if target.exists() and any(target.iterdir()):
+        raise KitError("folder exists and is not empty; choose a new folder", target)
+    pack_id = re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-")[:60] or "my-pack"
+    shutil.copytree(Path(__file__).resolve().parent / "new_pack", target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    main_file = target / "pack.yaml"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
+    print(f"wrote {target}/: build it with: python generate.py --content {target}")
+    return EXIT_OK
+
+
+def write_docs(argv: list[str]) -> int:
+    """`docs`: regenerate docs/content-format.md and docs/pack.schema.json."""
+    argparse.ArgumentParser(prog="generate.py docs", description=write_docs.__doc__).parse_args(argv)
+    from .schema import write_docs as write
+
+    for path in write():
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+COMMANDS = {"init": init_pack, "docs": write_docs}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:])
         args = _parser().parse_args(argv)
         from .build import build_kit, select
         from .loader import load_pack

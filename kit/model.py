@@ -72,23 +72,31 @@ class Sourced(Strict):
 
 
 class Contact(Strict):
+    """A researcher to contact about the findings."""
+
     name: Text
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     affiliation: Text | None = None
 
 
 class Link(Strict):
+    """A further address, printed as text under the citation."""
+
     label: Text
     url: HttpUrl
 
 
 class Citation(Strict):
+    """How the source is cited: in full on posters and keys, short on cards."""
+
     text: Text = Field(description="The full reference, as it should be printed.")
     short: Text = Field(description="A short form for card footers, e.g. 'De Smet et al. (2020)'.")
     reference: Text | None = Field(None, description="Publisher's reference number.")
 
 
 class Definition(Sourced):
+    """A term the team needs, e.g. who counts as an external professional."""
+
     id: Id
     term: Text
     question: Text | None = Field(None, description="The question word, e.g. WIE.")
@@ -96,6 +104,8 @@ class Definition(Sourced):
 
 
 class Category(Sourced):
+    """A sort category: a header card, a section of the answer key and of the worksheet."""
+
     id: Id
     label: Text
     question: Text = Field(description="The question word printed on the header card, e.g. HOE.")
@@ -107,6 +117,8 @@ class Category(Sourced):
 
 
 class Statement(Sourced):
+    """One sort card: a statement that belongs under one category."""
+
     id: Id
     category: Id
     text: Text
@@ -114,6 +126,8 @@ class Statement(Sourced):
 
 
 class Recommendation(Sourced):
+    """One recommendation, printed whole on the poster."""
+
     id: Id
     title: Text | None = None
     text: Text
@@ -128,6 +142,8 @@ class DialogueKind(str, Enum):
 
 
 class DialogueCard(Sourced):
+    """One numbered dialogue card: a prompt and a question for the team."""
+
     id: Id
     kind: DialogueKind
     title: Text | None = None
@@ -146,6 +162,8 @@ class DialogueCard(Sourced):
 
 
 class Case(Sourced):
+    """A practice example or other case for discussion."""
+
     id: Id
     title: Text
     text: Text
@@ -154,6 +172,8 @@ class Case(Sourced):
 
 
 class GuideStep(Strict):
+    """One step of the session in the facilitator guide."""
+
     title: Text
     minutes: Annotated[int, Field(ge=0, le=600)]
     text: Text
@@ -164,6 +184,8 @@ SECTION_FILES = ("definitions", "categories", "statements", "recommendations", "
 
 
 class Pack(Strict):
+    """A content pack: pack.yaml, with sections inline or in files of their own."""
+
     id: Id
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")]
     title: Text
