@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", metavar="CODE", help="language of the printed labels (default: the pack's language)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="values",
                    help="a value printed where it helps: school, team, date, facilitator (repeatable)")
+    p.add_argument("--batch", type=Path, metavar="FILE.csv",
+                   help="one personalised kit per CSV row; the columns are --set keys (school, team, date, ...); "
+                   "each row goes to OUT/<pack-id>/<school-team-date>/")
+    p.add_argument("--preview", action="store_true",
+                   help="also write a PNG of every page and a contact sheet per product, in OUT/<pack-id>/preview/")
+    p.add_argument("--watch", action="store_true",
+                   help="keep running: rebuild what changed whenever a pack or layout file is saved (Ctrl-C stops)")
     p.add_argument("--force", action="store_true", help="render every product, even when nothing changed")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="processes to use (default: all cores)")
     return p
@@ -147,6 +154,82 @@ def write_docs(argv: list[str]) -> int:
 COMMANDS = {"init": init_pack, "docs": write_docs}
 
 
+def _previews(results) -> None:
+    from .preview import write_previews
+
+    for result in results:
+        if result.path and result.status in ("built", "cached"):
+            written = write_previews(Path(result.path))
+            print(f"{written[-1]}: contact sheet of {len(written) - 1} page{'s' if len(written) != 2 else ''}")
+
+
+def _batch(args, pack, products, options) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .batch import build_batch, read_rows
+
+    console = Console(stderr=True)
+    rows = read_rows(args.batch)
+    results = build_batch(args.content, args.out / pack.id, products, options, rows,
+                          force=args.force, jobs=args.jobs, console=console)
+    table = Table(title=f"{pack.id}: {len(rows)} rows")
+    for column in ("line", "folder", "products", "pages", "status"):
+        table.add_column(column)
+    status = EXIT_OK
+    for row in rows:
+        if row.error:
+            table.add_row(str(row.line), row.slug or "-", "-", "-", "[red]bad row")
+            print(f"error: {row.error}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        done = results.get(row.line, [])
+        failed = [r for r in done if r.status in ("error", "internal")]
+        for r in failed:
+            print(f"error: line {row.line}: {r.product}: {r.message}", file=sys.stderr)
+            status = max(status, EXIT_BAD_INPUT if r.status == "error" else EXIT_INTERNAL)
+        written = [r for r in done if r.status in ("built", "cached")]
+        table.add_row(str(row.line), str(args.out / pack.id / row.slug), str(len(written)),
+                      str(sum(r.pages for r in written)), "[red]failed" if failed else "[green]ok")
+        if args.preview:
+            _previews(written)
+    Console().print(table)
+    return status
+
+
+def _snapshot(folders) -> dict:
+    state = {}
+    for folder in folders:
+        for path in Path(folder).rglob("*"):
+            if path.is_file() and path.suffix in (".yaml", ".yml", ".j2", ".css", ".ttf"):
+                state[path] = path.stat().st_mtime_ns
+    return state
+
+
+def _watch(args, out, products, options, report) -> int:
+    import time
+
+    from .build import build_kit
+
+    folders = [args.content, ROOT / "layouts"]
+    print(f"watching {args.content} and layouts/ (Ctrl-C stops)")
+    last = None
+    while True:
+        state = _snapshot(folders)
+        if state != last:
+            last = state
+            started = time.perf_counter()
+            try:
+                results = build_kit(args.content, out, products, options, force=False, jobs=args.jobs, on_result=report)
+                rebuilt = [r.product for r in results if r.status == "built"]
+                print(f"rebuilt {', '.join(rebuilt) or 'nothing'} in {time.perf_counter() - started:.1f} s")
+                if args.preview:
+                    _previews([r for r in results if r.status == "built"])
+            except KitError as exc:
+                print(f"error: {exc.one_line()}", file=sys.stderr)
+        time.sleep(0.5)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -174,7 +257,13 @@ def main(argv: list[str] | None = None) -> int:
                 label = "error" if result.status == "error" else "internal error"
                 print(f"{label}: {result.product}: {result.message}", file=sys.stderr)
 
-        build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs, on_result=report)
+        if args.batch:
+            return _batch(args, pack, products, options)
+        if args.watch:
+            return _watch(args, out, products, options, report)
+        results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs, on_result=report)
+        if args.preview:
+            _previews(results)
         if failures["internal"]:
             return EXIT_INTERNAL
         return EXIT_BAD_INPUT if failures["error"] else EXIT_OK

@@ -37,6 +37,7 @@ def build_document(
             pack=ctx.pack,
             labels=ctx.labels,
             values=ctx.values,
+            event=ctx.event_line(),
             options=ctx.options,
             title=title,
             qr=ctx.qr,

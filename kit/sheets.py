@@ -188,6 +188,7 @@ def build_cards(
             pack=ctx.pack,
             labels=ctx.labels,
             values=ctx.values,
+            event=ctx.event_line(),
             options=ctx.options,
             deck_title=title,
             duplex_note=duplex_note,

@@ -73,6 +73,10 @@ class Context:
     def values(self) -> dict[str, str]:
         return dict(self.options.values)
 
+    def event_line(self, keys=("school", "team", "date")) -> str:
+        """'De Linde · Team A · 2026-12-04' from the --set values that are given."""
+        return " · ".join(self.values[k] for k in keys if self.values.get(k))
+
     def qr(self, size_mm: float) -> str:
         problem = qr.check_scannable(self.pack.report_url, size_mm)
         if problem:

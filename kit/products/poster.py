@@ -40,7 +40,7 @@ def _measure(document) -> tuple[float, float, float]:
         tag = getattr(box, "element_tag", None)
         if tag == "html":
             used = box.margin_height()
-        elif tag == "ol" and box.element.get("data-fit") == FIT_ID:
+        elif tag == "ol" and "recs" in (box.element.get("class") or "").split():
             size, height = box.style["font_size"] * 0.75, box.margin_height()
     return size, height / PX_PER_MM, (page.height - used) / PX_PER_MM
 
@@ -63,20 +63,22 @@ def build(ctx: Context) -> Built:
     fits, too_big = size, start + STEP_PT
     if size < start:
         too_big = min(start + STEP_PT, size * 1.45)  # the fitter's previous try
+    failed = False
     for _ in range(MAX_TRIES):
-        if too_big - fits <= 2 * STEP_PT or height <= 0:
+        if too_big - fits <= STEP_PT or height <= 0:
             break
-        # Two columns: the list's height grows with the square of its size.
-        guess = _quarter(fits * ((height + room) / height) ** 0.5)
-        middle = _quarter((fits + too_big) / 2)
-        tried = min(guess, too_big - STEP_PT) if guess > fits else middle
-        tried = max(tried, fits + STEP_PT)
+        if failed:
+            tried = _quarter((fits + too_big) / 2)
+        else:
+            # Two columns: the list's height grows with the square of its size.
+            tried = _quarter(fits * ((height + room) / height) ** 0.5)
+        tried = min(max(tried, fits + STEP_PT), too_big - STEP_PT)
         try:
             candidate = render(tried, tried)
         except KitError:
-            too_big = tried
+            too_big, failed = tried, True
             continue
-        best, fits = candidate, tried
+        best, fits, failed = candidate, tried, False
         size, height, room = _measure(best.document)
     if room > 2:
         # Room left over (a short pack at the start size, or less than a
