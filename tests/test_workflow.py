@@ -1,0 +1,131 @@
+"""The facilitator's workflow: second pack, labels, batches, previews, init, watch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from conftest import ENGLISH_PACK, ROOT, run_cli, write_pack
+from pdfread import contains, text
+
+
+def test_teamleren_pack_builds_what_it_can_and_says_what_it_leaves_out(tmp_path):
+    result = run_cli("--content", "content/teamleren", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "teamleren"
+    assert (out / "dialogue-cards.pdf").is_file() and (out / "guide.pdf").is_file()
+    assert not (out / "sort-cards.pdf").exists()
+    skipped = [line for line in result.stdout.splitlines() if "skipped" in line]
+    assert any(line.startswith("sort-cards: skipped") for line in skipped)
+    assert any(line.startswith("poster: skipped") for line in skipped)
+    assert all(len(line) < 120 for line in skipped)
+    deck = text(out / "dialogue-cards.pdf")
+    assert contains(deck, "KempenKind") and contains(deck, "SKOzoK")
+
+
+def test_lang_overrides_the_pack_language_for_every_printed_label(tmp_path):
+    result = run_cli("--out", str(tmp_path), "--only", "sort-cards,dialogue-cards", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    deck = text(tmp_path / "collectief-leren" / "dialogue-cards.pdf")
+    assert "question for the team" in deck.lower() and "vraag voor het team" not in deck.lower()
+    assert "Print at actual size" in text(tmp_path / "collectief-leren" / "sort-cards.pdf")
+
+
+def test_unknown_lang_is_bad_input(tmp_path):
+    result = run_cli("--out", str(tmp_path), "--lang", "xx")
+    assert result.returncode == 2 and "no labels for language 'xx'" in result.stderr
+
+
+def test_set_values_are_printed_on_the_kit(tmp_path):
+    result = run_cli("--out", str(tmp_path), "--only", "dialogue-cards", "--set", "school=Basisschool De Linde", "--set", "date=4 december 2026")
+    assert result.returncode == 0, result.stderr
+    deck = text(tmp_path / "collectief-leren" / "dialogue-cards.pdf")
+    assert "Basisschool De Linde" in deck and "4 december 2026" in deck
+
+
+def test_a_batch_of_three_schools_gives_three_personalised_kits(tmp_path):
+    csv = tmp_path / "schools.csv"
+    csv.write_text("school,team,date\nDe Linde,Team A,2026-12-04\nHet Anker,,2026-12-11\n't Klavertje,Lager,2027-01-08\n", encoding="utf-8")
+    result = run_cli("--out", str(tmp_path / "out"), "--only", "dialogue-cards", "--batch", str(csv), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    folders = {p.name: p for p in (tmp_path / "out" / "collectief-leren").iterdir() if p.is_dir()}
+    assert set(folders) == {"de-linde-team-a-2026-12-04", "het-anker-2026-12-11", "t-klavertje-lager-2027-01-08"}
+    for name, school in [("de-linde-team-a-2026-12-04", "De Linde"), ("het-anker-2026-12-11", "Het Anker"), ("t-klavertje-lager-2027-01-08", "'t Klavertje")]:
+        assert school in text(folders[name] / "dialogue-cards.pdf")
+
+
+def test_a_bad_batch_row_is_reported_by_line_and_the_others_build(tmp_path):
+    csv = tmp_path / "schools.csv"
+    csv.write_text("school,team,date\nDe Linde,Team A,2026-12-04\nHet Anker,B,2026-12-11,extra\nDe Linde,Team A,2026-12-04\n", encoding="utf-8")
+    result = run_cli("--out", str(tmp_path / "out"), "--only", "sort-cards", "--batch", str(csv))
+    assert result.returncode == 2
+    assert "schools.csv:3:" in result.stderr and "schools.csv:4:" in result.stderr
+    assert (tmp_path / "out" / "collectief-leren" / "de-linde-team-a-2026-12-04" / "sort-cards.pdf").is_file()
+
+
+def test_preview_writes_every_page_and_a_contact_sheet(tmp_path):
+    result = run_cli("--out", str(tmp_path), "--only", "sort-cards", "--preview")
+    assert result.returncode == 0, result.stderr
+    preview = tmp_path / "collectief-leren" / "preview"
+    import pypdf
+
+    pages = len(pypdf.PdfReader(tmp_path / "collectief-leren" / "sort-cards.pdf").pages)
+    assert len(list(preview.glob("sort-cards-p*.png"))) == pages
+    assert (preview / "sort-cards-contact.png").stat().st_size > 1000
+
+
+def test_init_writes_a_pack_that_builds_as_it_is(tmp_path):
+    result = run_cli("init", str(tmp_path / "My Study"))
+    assert result.returncode == 0, result.stderr
+    build = run_cli("--content", str(tmp_path / "My Study"), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards,poster,answer-key")
+    assert build.returncode == 0, build.stderr
+    assert len(list((tmp_path / "out" / "my-study").glob("*.pdf"))) == 4
+
+
+def test_format_docs_and_schema_are_generated_from_the_models():
+    from kit.schema import DOC, SCHEMA, json_schema, markdown
+
+    assert DOC.read_text(encoding="utf-8") == markdown(), "run: python generate.py docs"
+    assert SCHEMA.read_text(encoding="utf-8") == json_schema(), "run: python generate.py docs"
+    assert "statements" in SCHEMA.read_text(encoding="utf-8")
+
+
+def test_no_op_rebuild_renders_nothing_and_force_renders_all(tmp_path):
+    pack = write_pack(tmp_path / "pack", ENGLISH_PACK)
+    args = ("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,answer-key")
+    assert run_cli(*args).returncode == 0
+    again = run_cli(*args)
+    assert again.stdout.count("(unchanged)") == 2
+    forced = run_cli(*args, "--force")
+    assert "(unchanged)" not in forced.stdout
+
+
+def test_watch_rebuilds_what_changed(tmp_path):
+    pack = write_pack(tmp_path / "pack", ENGLISH_PACK)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), "--content", str(pack), "--out", str(tmp_path / "out"),
+         "--only", "sort-cards", "--watch", "--jobs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+    )
+    try:
+        lines = []
+
+        def wait_for(word, count):
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                line = process.stdout.readline()
+                lines.append(line)
+                if sum(word in seen for seen in lines) >= count:
+                    return
+            raise AssertionError("".join(lines))
+
+        wait_for("rebuilt", 1)
+        time.sleep(1.1)
+        target = pack / "statements.yaml"
+        target.write_text(target.read_text().replace("Pupils notice calmer classrooms.", "Pupils notice calm."))
+        wait_for("rebuilt sort-cards", 1)
+        assert contains(text(tmp_path / "out" / "staff-wellbeing" / "sort-cards.pdf"), "Pupils notice calm.")
+    finally:
+        process.kill()
+        process.wait()
