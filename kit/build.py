@@ -118,6 +118,13 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
 
 
+def remove_stale_parts(out: Path) -> None:
+    """Half-written files of a build that was killed; the PDFs beside them are whole."""
+    if out.is_dir():
+        for part in out.glob(".*.pdf.part"):
+            part.unlink(missing_ok=True)
+
+
 def select(only: str | None) -> list[str]:
     from .products import DEFAULT_PRODUCTS
 
@@ -142,6 +149,7 @@ def build_kit(
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes."""
     loaded = load_pack(pack_folder)  # bad input stops everything before any work starts
+    remove_stale_parts(Path(out))
     results: list[Result] = []
     todo = []
     for product_id in products:

@@ -61,7 +61,10 @@ def _parse(file: Path):
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise KitError(f"not UTF-8 text (byte {exc.start})", file) from None
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # a character YAML does not allow, seen before parsing
+        raise KitError(f"invalid YAML: {getattr(exc, 'reason', exc)}", file, _line_at(text, getattr(exc, "position", 0))) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -77,6 +80,10 @@ def _parse(file: Path):
     finally:
         loader.dispose()
     return data, node
+
+
+def _line_at(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
 
 
 def _refuse_duplicate_keys(node, file):

@@ -1,0 +1,73 @@
+"""Answer key: the solution of the sort exercise for the trainer. Per
+category its definition and its statements by code, so that a pile can be
+checked at a glance, with a summary of the codes at the top."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from ..codes import sort_codes
+from ..documents import build_document
+from ..palette import category_style
+from . import Built, Context, Product
+
+QR_MM = 25.0
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for a margin box's `content`, safe inside <style>."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return Markup(f'"{escaped}"')
+
+
+def page_of_css(pattern: str) -> Markup:
+    """'page {n} of {total}' -> CSS content with the page counters."""
+    parts = []
+    for piece in re.split(r"(\{n\}|\{total\})", pattern):
+        if piece == "{n}":
+            parts.append("counter(page)")
+        elif piece == "{total}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))
+
+
+def build(ctx: Context) -> Built:
+    pack = ctx.pack
+    codes = sort_codes(pack)
+    categories = []
+    for category in pack.categories:
+        statements = sorted(pack.statements_of(category.id), key=lambda s: codes[s.id])
+        categories.append(
+            {
+                "category": category,
+                "style": category_style(pack, category),
+                "rows": [{"code": codes[s.id], "statement": s} for s in statements],
+            }
+        )
+    marked = any(s.source.value != "report" for s in pack.statements)
+    title = ctx.labels["answer_key"]
+    built = build_document(
+        ctx,
+        "answer-key",
+        title,
+        ctx.options.paper,
+        categories=categories,
+        marked=marked,
+        qr_mm=QR_MM,
+        page_of=page_of_css(ctx.labels["page_of"]),
+        running_left=css_string(pack.citation.short),
+        running_right=css_string(f"{title} – {pack.title}"),
+    )
+    return built
+
+
+PRODUCT = Product(
+    id="answer-key",
+    title_label="answer_key",
+    needs=("categories", "statements"),
+    build=build,
+)
