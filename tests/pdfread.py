@@ -84,3 +84,25 @@ def fonts(path: Path) -> list[dict]:
             name = str(font.get("/BaseFont"))
             found[name] = {"name": name, "embedded": embedded}
     return list(found.values())
+
+
+def font_size_at(path: Path, needle: str) -> float | None:
+    """Font size in points of the first character of `needle` where it first occurs."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            textpage = page.get_textpage()
+            content = textpage.get_text_range()
+            index = content.find(needle)
+            if index >= 0:
+                matrix = raw.FS_MATRIX()
+                raw.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix))
+                scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5  # WeasyPrint draws in px
+                return round(raw.FPDFText_GetFontSize(textpage.raw, index) * scale, 2)
+        return None
+    finally:
+        pdf.close()

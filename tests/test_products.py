@@ -138,3 +138,15 @@ def test_a_pack_in_english_with_other_categories_builds_every_product(english_ki
     assert all(contains(key, c.definition) for c in other.categories)
     assert "Answer key" in key  # English labels
     assert "Antwoordsleutel" not in key
+
+
+def test_dialogue_and_sort_card_text_stays_readable(default_kit):
+    from pdfread import font_size_at
+
+    for card in PACK.dialogue:
+        words = (card.text or card.question)[:14]
+        size = font_size_at(default_kit / "dialogue-cards.pdf", words)
+        assert size is not None and size >= 10, (card.id, size)
+    for statement in PACK.statements:
+        size = font_size_at(default_kit / "sort-cards.pdf", statement.text[:14])
+        assert size is not None and size >= 8, (statement.id, size)
