@@ -3,11 +3,12 @@ room, in type as large as fits, with the QR code and the citation.
 
 The kit's fitter shrinks the list until the poster is one page. Counting
 pages says only *that* it runs over, not by how much, so its steps are
-coarse (a poster one line too long drops to about 70 % of the size). After
-it has found a size that fits, this module measures the room still left on
-the sheet, tries the larger size that room allows (each try is the fitter
-again, with that size as start and floor), and finally moves the footer to
-the foot of the sheet.
+coarse (a poster one line too long drops to about 70 % of the size, and an
+overfull layout of huge type is slow). So this module asks the fitter for
+the floor first (its error, if even that is too large), measures the room
+left on the sheet, tries the larger size that room allows (each try is the
+fitter with that size as start and floor; a miss halves the interval), and
+finally moves the footer to the foot of the sheet.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ FLOOR_PT = 13.0  # about the smallest body text still read from two metres on A3
 QR_MM = 35.0
 FIT_ID = "recommendations"
 STEP_PT = 0.25  # the fitter's own step
-MAX_TRIES = 4
+MAX_TRIES = 5
 
 
 def _quarter(value: float) -> float:
@@ -57,12 +58,11 @@ def build(ctx: Context) -> Built:
             scale=scale, qr_mm=QR_MM * min(scale, 1.2), gap_mm=gap_mm,
         )
 
-    # The fitter proper: fails with its own message when even the floor is too large.
-    best = render(start, floor)
+    # First the floor: if even that is too large, this is the fitter's own
+    # error (the pack has too much text for one sheet).
+    best = render(floor, floor)
     size, height, room = _measure(best.document)
-    fits, too_big = size, start + STEP_PT
-    if size < start:
-        too_big = min(start + STEP_PT, size * 1.45)  # the fitter's previous try
+    fits, too_big = floor, start + STEP_PT
     failed = False
     for _ in range(MAX_TRIES):
         if too_big - fits <= STEP_PT or height <= 0:
