@@ -185,7 +185,7 @@ def test_low_ink_prints_no_colour(small_pack, tmp_path):
         document = pdfium.PdfDocument(str(pdf))
         for page in document:
             image = page.render(scale=30 / 72).to_pil().convert("HSV")
-            saturated = sum(1 for h, s, v in image.getdata() if s > 60 and v > 60)
+            saturated = sum(1 for h, s, v in image.get_flattened_data() if s > 60 and v > 60)
             assert saturated < 0.002 * image.width * image.height, pdf.name
         document.close()
 
