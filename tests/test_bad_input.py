@@ -129,3 +129,31 @@ def test_a_long_statement_is_shrunk_to_fit_instead_of_cut(small_pack, tmp_path):
     from pdfread import contains, text
 
     assert contains(text(tmp_path / "out" / "staff-wellbeing" / "sort-cards.pdf"), words)
+
+
+def test_a_title_of_one_60_letter_word_fails_with_the_card_named(small_pack, tmp_path):
+    word = "Samenwerkingsverbandsondersteuningsprofessionaliseringstraject"[:60].ljust(60, "x")
+    target = small_pack / "dialogue.yaml"
+    _replace(target, "- id: d-1\n  kind: question\n", f"- id: d-1\n  kind: question\n  title: {word}\n")
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards")
+    assert result.returncode == 2, result.stdout
+    assert "'d-1'" in result.stderr and "does not fit" in result.stderr and "dialogue.yaml:1:" in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("count, words", [(40, 12), (40, 60)])
+def test_a_poster_of_40_recommendations_is_one_page_or_a_clear_error(small_pack, tmp_path, count, words):
+    from pdfread import page_sizes_mm
+
+    text = " ".join(["Schools should share what works with every member of staff."] * (words // 10))
+    items = "".join(f"- id: rec-{i}\n  title: Step {i}\n  text: {text}\n  source: report\n" for i in range(1, count + 1))
+    (small_pack / "recommendations.yaml").write_text(items)
+    _replace(small_pack / "dialogue.yaml", "  refers_to: rec-1\n", "")
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "poster")
+    if result.returncode == 0:
+        assert len(page_sizes_mm(tmp_path / "out" / "staff-wellbeing" / "poster.pdf")) == 1
+    else:
+        assert result.returncode == 2
+        assert "recommendations.yaml" in result.stderr and "does not fit" in result.stderr
+    if words == 60:
+        assert result.returncode == 2  # 2,400 words cannot be read from two metres on one A3 sheet
