@@ -185,15 +185,10 @@ def build_cards(
             sheet_w=sheet[0],
             sheet_h=sheet[1],
             meta=meta,
-            pack=ctx.pack,
-            labels=ctx.labels,
-            values=ctx.values,
-            event=ctx.event_line(),
-            options=ctx.options,
+            **ctx.template_context(),
             deck_title=title,
             duplex_note=duplex_note,
             ruler_mm=RULER_MM,
-            qr=ctx.qr,
             fs=lambda fit_id: sizes.get(fit_id, fit.start),
         )
 

@@ -73,6 +73,17 @@ class Context:
     def values(self) -> dict[str, str]:
         return dict(self.options.values)
 
+    def template_context(self) -> dict:
+        """What every layout may print: the pack, its labels, the --set values."""
+        return {
+            "pack": self.pack,
+            "labels": self.labels,
+            "values": self.values,
+            "event": self.event_line(),
+            "options": self.options,
+            "qr": self.qr,
+        }
+
     def event_line(self, keys=("school", "team", "date")) -> str:
         """'De Linde · Team A · 2026-12-04' from the --set values that are given."""
         return " · ".join(self.values[k] for k in keys if self.values.get(k))
