@@ -444,6 +444,8 @@ def bench_inproc(tmp: Path, products: list[str], budget: Budget, report: Report)
                ratio <= OVERHEAD_TARGET, label)
     detail = ", ".join(f"{p} {n} ({s:.1f} s)" for p, (n, s) in data["passes"].items())
     report.notes.append(f"layout passes per product in our build (time in WeasyPrint layout): {detail}")
+    report.notes.append("overhead: both sides run in one process, each warmed up once, with one FontConfiguration "
+                        "each, and write their PDFs to disk")
     report.raw.append("in-process ours: " + ", ".join(f"{s:.2f}" for s in data["ours"]))
     report.raw.append("in-process WeasyPrint alone: " + ", ".join(f"{s:.2f}" for s in data["weasyprint"]))
 
