@@ -21,10 +21,9 @@ from pathlib import Path
 from . import __version__
 from .errors import KitError
 from .loader import load_pack
+from .paths import KIT, LAYOUTS
 from .products import REGISTRY, Context, Options, get
 
-KIT = Path(__file__).resolve().parent
-LAYOUTS = KIT.parent / "layouts"
 CACHE_DIR = ".kit-cache"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import imposition
 from .html import render_template
 from .products import Built, Context
-from .render import Fit, render_fitted
+from .fitting import Fit
 from .sheets import document_meta
 
 
@@ -27,7 +27,7 @@ def build_document(
     sheet = imposition.parse_sheet(paper)
     meta = document_meta(ctx, title)
 
-    def make_html(sizes: dict[str, float]) -> str:
+    def make_html(sizes: dict[str, float], only=None) -> str:
         return render_template(
             f"{product_id}/page.html.j2",
             product=product_id,
@@ -39,6 +39,8 @@ def build_document(
             fs=lambda fit_id: sizes.get(fit_id, fit.start if fit else 10.0),
             **context,
         )
+
+    from .render import render_fitted  # WeasyPrint loads only when something is rendered
 
     document = render_fitted(make_html, fit, ctx.fit_error(what))
     return Built(document=document, note=f"{paper}")

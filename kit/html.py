@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import jinja2
 
-from .render import LAYOUTS
+from .paths import LAYOUTS
 
 
 @lru_cache(maxsize=1)

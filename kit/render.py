@@ -6,13 +6,10 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-LAYOUTS = ROOT / "layouts"
-FONTS = Path(__file__).resolve().parent / "fonts"
+from .paths import FONTS, LAYOUTS
 
 # Fontconfig reads its configuration once, when Pango first asks for a font:
 # this must be set before WeasyPrint is imported, so that only the shipped
@@ -23,11 +20,11 @@ import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 from .errors import KitError  # noqa: E402
+from .fitting import PX_PER_MM, Fit, Overflow, smaller  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-PX_PER_MM = 96 / 25.4
 
 
 class ProjectOnlyFetcher(URLFetcher):
@@ -60,27 +57,6 @@ def _font_config():
 
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
-
-
-@dataclass
-class Fit:
-    """How a product's text is fitted: one font size per fit id, in points.
-
-    `page_budget` fits a whole document to a number of pages (a poster) by
-    shrinking the fit id `page_fit_id`.
-    """
-
-    start: float
-    floor: float
-    page_budget: int | None = None
-    page_fit_id: str | None = None
-
-
-@dataclass
-class Overflow:
-    fit_id: str
-    ratio: float  # needed / available
-    mm: float  # how far it runs out
 
 
 def _walk(box):
@@ -131,16 +107,22 @@ def _overflows(document) -> dict[str, Overflow]:
 
 
 def render_fitted(
-    make_html: Callable[[dict[str, float]], str],
+    make_html: Callable[..., str],
     fit: Fit | None,
     describe: Callable[[str, Overflow, float], KitError],
     stylesheets: list[Path] = (),
-    max_rounds: int = 7,
+    max_rounds: int = 8,
 ):
-    """Lay out, shrink what overflows, lay out again; fail where the floor is reached."""
+    """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
+
+    `make_html(sizes, only)` gives the document with those font sizes; with
+    `only` (a set of fit ids) it may give just the parts that hold them, so
+    that the rounds of shrinking lay out a few cards rather than the deck.
+    """
     sizes: dict[str, float] = {}
+    only = None
     for _ in range(max_rounds):
-        document = _layout(make_html(sizes), stylesheets)
+        document = _layout(make_html(sizes, only), stylesheets)
         if fit is None:
             return document
         overflows = _overflows(document)
@@ -148,16 +130,17 @@ def render_fitted(
             ratio = len(document.pages) / fit.page_budget
             overflows[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio, 0.0)
         if not overflows:
-            return document
+            if only is None:
+                return document
+            only = None  # the probes fit: lay out the whole document once more
+            continue
         for fit_id, overflow in overflows.items():
             size = sizes.get(fit_id, fit.start)
             if size <= fit.floor:
                 raise describe(fit_id, overflow, fit.floor)
-            # Text area grows with the square of the font size.
-            shrunk = size / max(overflow.ratio, 1.02) ** 0.5
-            sizes[fit_id] = max(fit.floor, min(size - 0.25, round(shrunk * 4) / 4))
-    overflows = _overflows(document)
-    first = next(iter(overflows.values()), Overflow(fit.page_fit_id or "?", 1.0, 0.0))
+            sizes[fit_id] = smaller(size, overflow, fit)
+        only = set(overflows)
+    first = next(iter(overflows.values()))
     raise describe(first.fit_id, first, fit.floor)
 
 

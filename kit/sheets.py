@@ -16,7 +16,7 @@ from . import imposition
 from .html import render_template
 from .imposition import Grid, Slot
 from .products import Built, Context
-from .render import Fit, render_fitted
+from .fitting import Fit
 
 RULER_MM = 50
 
@@ -158,6 +158,18 @@ def impose(ctx: Context, groups: list[CardGroup]) -> list[Page]:
     return pages
 
 
+def _probe_pages(pages: list[Page], only: set[str]) -> list[Page]:
+    """Front pages cut down to the cards being fitted, in their own places."""
+    probes = []
+    for page in pages:
+        if page.side == "back":
+            continue
+        places = [place for place in page.places if place.card.id in only]
+        if places:
+            probes.append(Page(page.side, places, page.grid, page.number, page.marks, page.note, page.spots))
+    return probes
+
+
 def build_cards(
     ctx: Context,
     product_id: str,
@@ -176,12 +188,13 @@ def build_cards(
         "none": "",
     }[ctx.options.duplex]
 
-    def make_html(sizes: dict[str, float]) -> str:
+    def make_html(sizes: dict[str, float], only: set[str] | None = None) -> str:
+        shown = pages if only is None else _probe_pages(pages, only)
         return render_template(
             "common/sheets.html.j2",
             product=product_id,
             card_macros=f"{product_id}/cards.html.j2",
-            pages=pages,
+            pages=shown,
             sheet_w=sheet[0],
             sheet_h=sheet[1],
             meta=meta,
@@ -191,6 +204,8 @@ def build_cards(
             ruler_mm=RULER_MM,
             fs=lambda fit_id: sizes.get(fit_id, fit.start),
         )
+
+    from .render import render_fitted  # WeasyPrint loads only when something is rendered
 
     document = render_fitted(make_html, fit, ctx.fit_error(what))
     grid = max((p.grid for p in pages), key=lambda g: g.per_sheet, default=None)

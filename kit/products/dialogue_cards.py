@@ -4,7 +4,7 @@ and a first card that says what the deck is, with the QR code."""
 from __future__ import annotations
 
 from .. import imposition
-from ..render import Fit
+from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
 from . import Built, Context, Product
 

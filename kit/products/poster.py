@@ -16,7 +16,7 @@ from __future__ import annotations
 from .. import imposition
 from ..documents import build_document
 from ..errors import KitError
-from ..render import PX_PER_MM, Fit
+from ..fitting import PX_PER_MM, Fit
 from . import Built, Context, Product
 
 # Sizes are for A3 and scale with the sheet's width (A2 = A3 x 1.41).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import imposition
 from ..codes import sort_codes
 from ..palette import category_style
-from ..render import Fit
+from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
 from . import Built, Context, Product
 
