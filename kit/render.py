@@ -154,16 +154,52 @@ def _layout(html: str, stylesheets):
     )
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def write_pdf(document, target: Path, pdf_variant: str | None = None) -> int:
-    """Write atomically: a failure leaves the previous file as it was."""
+    """Write atomically: a failure leaves the previous file as it was.
+
+    `document` is a laid-out document, or an iterable of them (the chunks of
+    a large deck), which are written one by one and joined.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            document.write_pdf(f, **options)
+            if hasattr(document, "write_pdf"):
+                document.write_pdf(f, **options)
+                pages = len(document.pages)
+            else:
+                pages = _join(document, f, options)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; a PDF is for sharing
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(document.pages)
+    return pages
+
+
+def _join(documents, out, options) -> int:
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    metadata = language = None
+    for document in documents:
+        buffer = io.BytesIO()
+        document.write_pdf(buffer, **options)
+        del document  # let the laid-out chunk go before the next one is laid out
+        reader = pypdf.PdfReader(buffer)
+        metadata = metadata or reader.metadata
+        language = language or reader.trailer["/Root"].get("/Lang")
+        writer.append(reader)
+    if metadata:
+        writer.add_metadata(dict(metadata))
+    if language:
+        writer._root_object[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject(language)
+    writer.write(out)
+    return len(writer.pages)

@@ -19,6 +19,7 @@ from .products import Built, Context
 from .fitting import Fit
 
 RULER_MM = 50
+CHUNK_PAGES = 40  # laid out at once; bounds memory on decks of hundreds of sheets
 
 
 @dataclass
@@ -158,6 +159,16 @@ def impose(ctx: Context, groups: list[CardGroup]) -> list[Page]:
     return pages
 
 
+def _chunks(pages: list[Page]) -> list[list[Page]]:
+    """Runs of about CHUNK_PAGES pages that never split a front from its back."""
+    chunks: list[list[Page]] = [[]]
+    for page in pages:
+        if page.side != "back" and len(chunks[-1]) >= CHUNK_PAGES:
+            chunks.append([])
+        chunks[-1].append(page)
+    return chunks
+
+
 def _probe_pages(pages: list[Page], only: set[str]) -> list[Page]:
     """Front pages cut down to the cards being fitted, in their own places."""
     probes = []
@@ -188,8 +199,8 @@ def build_cards(
         "none": "",
     }[ctx.options.duplex]
 
-    def make_html(sizes: dict[str, float], only: set[str] | None = None) -> str:
-        shown = pages if only is None else _probe_pages(pages, only)
+    def make_html(chunk: list[Page], sizes: dict[str, float], only: set[str] | None = None) -> str:
+        shown = chunk if only is None else _probe_pages(chunk, only)
         return render_template(
             "common/sheets.html.j2",
             product=product_id,
@@ -207,7 +218,16 @@ def build_cards(
 
     from .render import render_fitted  # WeasyPrint loads only when something is rendered
 
-    document = render_fitted(make_html, fit, ctx.fit_error(what))
+    def documents():
+        # A large deck is laid out a chunk of sheets at a time: WeasyPrint keeps
+        # every laid-out page in memory, so one document would grow with the deck.
+        for chunk in _chunks(pages):
+            yield render_fitted(lambda sizes, only=None: make_html(chunk, sizes, only), fit, ctx.fit_error(what))
+
+    chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
+    document = documents() if chunked else render_fitted(
+        lambda sizes, only=None: make_html(pages, sizes, only), fit, ctx.fit_error(what)
+    )
     grid = max((p.grid for p in pages), key=lambda g: g.per_sheet, default=None)
     note = ""
     if grid:

@@ -195,3 +195,31 @@ def test_sheets_tell_the_printer_to_print_at_actual_size_with_a_ruler(default_ki
 
     content = text(default_kit / "sort-cards.pdf")
     assert "100 %" in content and "50 mm" in content
+
+
+def test_a_large_deck_is_laid_out_in_chunks_and_joined_whole(tmp_path):
+    """Over 40 pages a deck is rendered a chunk at a time (memory stays flat);
+    the joined PDF still has every card, backs behind fronts, the same bytes twice."""
+    import yaml
+
+    from kit.sheets import CHUNK_PAGES
+
+    files = dict(ENGLISH_PACK)
+    categories = ["drivers", "conditions", "outcomes", "risks"]
+    files["statements.yaml"] = yaml.safe_dump(
+        [{"id": f"s-{i:03d}", "category": categories[i % 4], "text": f"Statement {i} about staff wellbeing.", "source": "kit"} for i in range(220)]
+    )
+    pack = write_pack(tmp_path / "big", files)
+    outputs = []
+    for run in ("one", "two"):
+        pdf, boxes = _boxes(pack, tmp_path / run)
+        outputs.append(pdf.read_bytes())
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) > CHUNK_PAGES
+    assert reader.trailer["/Root"]["/Lang"] == "en" and "Sort cards" in reader.metadata.title
+    fronts = {k[6:]: v for k, v in boxes.items() if k.startswith("front-s-")}
+    assert len(fronts) == 220
+    for card, (page, left, top, right, bottom) in fronts.items():
+        back_page, b_left, b_top, *_ = boxes[f"back-{card}"]
+        assert back_page == page + 1 and b_left == pytest.approx(210 - right, abs=0.2) and b_top == pytest.approx(top, abs=0.2)
+    assert outputs[0] == outputs[1]
