@@ -112,34 +112,41 @@ def render_fitted(
     describe: Callable[[str, Overflow, float], KitError],
     stylesheets: list[Path] = (),
     max_rounds: int = 8,
+    pages_of: Callable[[set[str]], list[int]] | None = None,
 ):
     """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
 
-    `make_html(sizes, only)` gives the document with those font sizes; with
-    `only` (a set of fit ids) it may give just the parts that hold them, so
-    that the rounds of shrinking lay out a few cards rather than the deck.
+    `make_html(sizes, only)` gives the document with those font sizes. When
+    the product can say which pages hold a set of fit ids (`pages_of`),
+    `make_html(sizes, only)` gives just those pages: they are laid out again
+    and put in place of the old ones, so fitting a few cards costs a few
+    pages, not the deck.
     """
     sizes: dict[str, float] = {}
-    only = None
+    document = probe = _layout(make_html(sizes, None), stylesheets)
+    if fit is None:
+        return document
+    pages = list(document.pages)
     for _ in range(max_rounds):
-        document = _layout(make_html(sizes, only), stylesheets)
-        if fit is None:
-            return document
-        overflows = _overflows(document)
-        if fit.page_budget and len(document.pages) > fit.page_budget:
-            ratio = len(document.pages) / fit.page_budget
+        overflows = _overflows(probe)
+        if fit.page_budget and len(probe.pages) > fit.page_budget:
+            ratio = len(probe.pages) / fit.page_budget
             overflows[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio, 0.0)
         if not overflows:
-            if only is None:
-                return document
-            only = None  # the probes fit: lay out the whole document once more
-            continue
+            return document if probe is document else document.copy(pages)
         for fit_id, overflow in overflows.items():
             size = sizes.get(fit_id, fit.start)
             if size <= fit.floor:
                 raise describe(fit_id, overflow, fit.floor)
             sizes[fit_id] = smaller(size, overflow, fit)
-        only = set(overflows)
+        if pages_of is None:
+            document = probe = _layout(make_html(sizes, None), stylesheets)
+            pages = list(document.pages)
+        else:
+            only = set(overflows)
+            probe = _layout(make_html(sizes, only), stylesheets)
+            for index, page in zip(pages_of(only), probe.pages, strict=True):
+                pages[index] = page
     first = next(iter(overflows.values()))
     raise describe(first.fit_id, first, fit.floor)
 

@@ -169,16 +169,13 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
-def _probe_pages(pages: list[Page], only: set[str]) -> list[Page]:
-    """Front pages cut down to the cards being fitted, in their own places."""
-    probes = []
-    for page in pages:
-        if page.side == "back":
-            continue
-        places = [place for place in page.places if place.card.id in only]
-        if places:
-            probes.append(Page(page.side, places, page.grid, page.number, page.marks, page.note, page.spots))
-    return probes
+def _pages_holding(pages: list[Page], only: set[str]) -> list[int]:
+    """Indexes of the front pages that hold any of these cards."""
+    return [
+        index
+        for index, page in enumerate(pages)
+        if page.side != "back" and any(place.card.id in only for place in page.places)
+    ]
 
 
 def build_cards(
@@ -200,7 +197,7 @@ def build_cards(
     }[ctx.options.duplex]
 
     def make_html(chunk: list[Page], sizes: dict[str, float], only: set[str] | None = None) -> str:
-        shown = chunk if only is None else _probe_pages(chunk, only)
+        shown = chunk if only is None else [chunk[i] for i in _pages_holding(chunk, only)]
         return render_template(
             "common/sheets.html.j2",
             product=product_id,
@@ -222,12 +219,18 @@ def build_cards(
         # A large deck is laid out a chunk of sheets at a time: WeasyPrint keeps
         # every laid-out page in memory, so one document would grow with the deck.
         for chunk in _chunks(pages):
-            yield render_fitted(lambda sizes, only=None: make_html(chunk, sizes, only), fit, ctx.fit_error(what))
+            yield fitted(chunk)
+
+    def fitted(chunk: list[Page]):
+        return render_fitted(
+            lambda sizes, only=None: make_html(chunk, sizes, only),
+            fit,
+            ctx.fit_error(what),
+            pages_of=lambda only: _pages_holding(chunk, only),
+        )
 
     chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
-    document = documents() if chunked else render_fitted(
-        lambda sizes, only=None: make_html(pages, sizes, only), fit, ctx.fit_error(what)
-    )
+    document = documents() if chunked else fitted(pages)
     grid = max((p.grid for p in pages), key=lambda g: g.per_sheet, default=None)
     note = ""
     if grid:
