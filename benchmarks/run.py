@@ -258,7 +258,9 @@ def worker_inproc(result_file: str, products: str, reps: int, limit: float, tmp:
         return document
 
     def write_pdf(document, target, pdf_variant=None):
-        _, html, sheets = laid_out[id(document)]
+        # A deck whose fitting swapped a few re-laid-out sheets into its first
+        # layout is not one _layout() result: compare with that first layout.
+        _, html, sheets = laid_out.get(id(document)) or next(iter(laid_out.values()))
         final[Path(target).stem] = (html, sheets)
         laid_out.clear()
         return orig_write(document, target, pdf_variant)

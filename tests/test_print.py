@@ -223,3 +223,13 @@ def test_a_large_deck_is_laid_out_in_chunks_and_joined_whole(tmp_path):
         back_page, b_left, b_top, *_ = boxes[f"back-{card}"]
         assert back_page == page + 1 and b_left == pytest.approx(210 - right, abs=0.2) and b_top == pytest.approx(top, abs=0.2)
     assert outputs[0] == outputs[1]
+
+
+def test_a_poster_for_a_print_shop_has_trim_and_bleed_boxes(small_pack, tmp_path):
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path), "--only", "poster", "--bleed", "3")
+    assert result.returncode == 0, result.stderr
+    page = pypdf.PdfReader(tmp_path / "staff-wellbeing" / "poster.pdf").pages[0]
+    trim, bleed = page.trimbox, page.bleedbox
+    mm = 72 / 25.4
+    assert float(trim.width) / mm == pytest.approx(297, abs=0.1) and float(trim.height) / mm == pytest.approx(420, abs=0.1)
+    assert float(bleed.width) / mm == pytest.approx(303, abs=0.6)
