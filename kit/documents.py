@@ -3,6 +3,10 @@ product, extending the common document template, rendered and fitted."""
 
 from __future__ import annotations
 
+import re
+
+from markupsafe import Markup
+
 from . import imposition
 from .html import render_template
 from .products import Built, Context
@@ -44,3 +48,22 @@ def build_document(
 
     document = render_fitted(make_html, fit, ctx.fit_error(what))
     return Built(document=document, note=f"{paper}")
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for a margin box's `content`, safe inside <style>."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return Markup(f'"{escaped}"')
+
+
+def page_of_css(pattern: str) -> Markup:
+    """'page {n} of {total}' -> CSS content with the page counters."""
+    parts = []
+    for piece in re.split(r"(\{n\}|\{total\})", pattern):
+        if piece == "{n}":
+            parts.append("counter(page)")
+        elif piece == "{total}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))

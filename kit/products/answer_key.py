@@ -4,35 +4,12 @@ checked at a glance, with a summary of the codes at the top."""
 
 from __future__ import annotations
 
-import re
-
-from markupsafe import Markup
-
 from ..codes import sort_codes
-from ..documents import build_document
+from ..documents import build_document, css_string, page_of_css
 from ..palette import category_style
 from . import Built, Context, Product
 
 QR_MM = 25.0
-
-
-def css_string(text: str) -> Markup:
-    """A CSS string literal for a margin box's `content`, safe inside <style>."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
-    return Markup(f'"{escaped}"')
-
-
-def page_of_css(pattern: str) -> Markup:
-    """'page {n} of {total}' -> CSS content with the page counters."""
-    parts = []
-    for piece in re.split(r"(\{n\}|\{total\})", pattern):
-        if piece == "{n}":
-            parts.append("counter(page)")
-        elif piece == "{total}":
-            parts.append("counter(pages)")
-        elif piece:
-            parts.append(css_string(piece))
-    return Markup(" ".join(parts))
 
 
 def build(ctx: Context) -> Built:

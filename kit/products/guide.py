@@ -4,9 +4,8 @@ session with their minutes, how to use the answer key, and the study itself
 
 from __future__ import annotations
 
-from ..documents import build_document
+from ..documents import build_document, css_string, page_of_css
 from . import DEFAULT_PRODUCTS, Built, Context, Product, get
-from .answer_key import css_string, page_of_css
 
 QR_MM = 25.0
 COVER_FIELDS = ("school", "team", "date", "facilitator")

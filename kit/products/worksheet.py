@@ -4,10 +4,9 @@ statement with two tick boxes and a line for an example; then room for notes."""
 
 from __future__ import annotations
 
-from ..documents import build_document
+from ..documents import build_document, css_string, page_of_css
 from ..palette import category_style
 from . import Built, Context, Product
-from .answer_key import css_string, page_of_css
 
 QR_MM = 22.0
 EMPTY_LINES = 6  # writing lines under a question that has no statements
