@@ -27,6 +27,7 @@ QR_MM = 35.0
 FIT_ID = "recommendations"
 STEP_PT = 0.25  # the fitter's own step
 MAX_TRIES = 5
+CLOSE_ENOUGH = 0.08  # room left, as a share of the list's height, not worth another layout
 
 
 def _quarter(value: float) -> float:
@@ -67,6 +68,8 @@ def build(ctx: Context) -> Built:
     for _ in range(MAX_TRIES):
         if too_big - fits <= STEP_PT or height <= 0:
             break
+        if fits > floor and room < CLOSE_ENOUGH * height:
+            break  # a larger size would win less than a line per column
         if failed:
             tried = _quarter((fits + too_big) / 2)
         else:
