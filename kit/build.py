@@ -145,9 +145,10 @@ def build_kit(
     force: bool = False,
     jobs: int | None = None,
     on_result=None,
+    loaded=None,
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes."""
-    loaded = load_pack(pack_folder)  # bad input stops everything before any work starts
+    loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
     remove_stale_parts(Path(out))
     results: list[Result] = []
     todo = []

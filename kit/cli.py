@@ -241,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
 
         options = _options(args)
         products = select(args.only)
-        pack = load_pack(args.content).pack
+        loaded = load_pack(args.content)
+        pack = loaded.pack
         out = args.out / pack.id
         failures = {"error": 0, "internal": 0}
 
@@ -261,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args, pack, products, options)
         if args.watch:
             return _watch(args, out, products, options, report)
-        results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs, on_result=report)
+        results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
+                            on_result=report, loaded=loaded)
         if args.preview:
             _previews(results)
         if failures["internal"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .errors import KitError
 
@@ -177,7 +177,3 @@ def fold_card(card: tuple[float, float]) -> tuple[float, float]:
 
 def chunk(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def with_rotation(slot: Slot, rotation: int) -> Slot:
-    return replace(slot, rotation=rotation)
