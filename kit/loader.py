@@ -122,9 +122,8 @@ def _describe(error: dict) -> tuple[tuple, str]:
     exc = (error.get("ctx") or {}).get("error")
     if isinstance(exc, PathError):
         return loc + exc.path, str(exc)
-    name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
     if kind == "extra_forbidden":
-        return loc, f"unknown field {loc[-1]!r}" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
+        return loc, f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
     if kind == "missing":
         return loc, f"missing field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
     message = error["msg"]
@@ -132,7 +131,7 @@ def _describe(error: dict) -> tuple[tuple, str]:
         message = message.removeprefix("Value error, ")
     if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "category", "refers_to"):
         message = "ids are lower-case letters, digits and dashes"
-    return loc, f"{_name(loc) or 'pack'}: {message}" if name else message
+    return loc, f"{_name(loc)}: {message}" if loc else message
 
 
 def _name(loc: tuple) -> str:
