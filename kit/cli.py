@@ -40,8 +40,9 @@ line), 1 internal failure.
 def _parser() -> argparse.ArgumentParser:
     from .imposition import CARD_SIZES, DUPLEX_MODES, SHEETS
 
+    name = Path(sys.argv[0]).name
     p = argparse.ArgumentParser(
-        prog="generate.py",
+        prog="python -m kit" if name == "__main__.py" else name,
         description="Turn research findings kept as YAML into print-ready PDFs for a team day: "
         "dialogue cards, sort cards, a poster, an answer key, a worksheet and a facilitator guide.",
         epilog=EPILOG,
