@@ -8,15 +8,12 @@ number; the other rows still build.
 from __future__ import annotations
 
 import csv
-import multiprocessing
-import os
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .build import Result, plan_product, render_product
+from .build import Result, plan_product, render_all, shared_digest
 from .errors import KitError
 from .loader import load_pack
 from .products import Options
@@ -84,6 +81,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
     loaded = load_pack(pack_folder)
     results: dict[int, list[Result]] = {}
     todo = []
+    shared = shared_digest()
     for row in rows:
         if row.error:
             continue
@@ -91,24 +89,15 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
         row_out = out / row.slug
         results[row.line] = []
         for product_id in products:
-            settled, key = plan_product(loaded, row_out, product_id, row_options, force)
+            settled, key = plan_product(loaded, row_out, product_id, row_options, force, shared)
             if settled:
                 results[row.line].append(settled)
             else:
                 todo.append((row.line, (str(pack_folder), str(row_out), product_id, row_options, key)))
-    jobs = jobs or os.cpu_count() or 1
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         task = progress.add_task("building", total=len(todo))
-        if jobs == 1:
-            for line, args in todo:
-                results[line].append(render_product(*args))
-                progress.advance(task)
-        else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = {pool.submit(render_product, *args): line for line, args in todo}
-                for future in as_completed(futures):
-                    results[futures[future]].append(future.result())
-                    progress.advance(task)
+        for index, result in render_all([args for _, args in todo], jobs):
+            results[todo[index][0]].append(result)
+            progress.advance(task)
     return results

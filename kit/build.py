@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -42,16 +42,18 @@ def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def fingerprint(product_id: str, pack_files: list[Path], options: Options) -> str:
+def shared_digest() -> str:
+    """Digest of what every product reads: common layouts, labels, the kit's code and fonts."""
     digest = hashlib.sha256()
-    inputs = (
-        pack_files
-        + _files_under(LAYOUTS / "common")
-        + _files_under(LAYOUTS / "labels")
-        + _files_under(LAYOUTS / product_id)
-        + _files_under(KIT)
-    )
-    for path in inputs:
+    for path in _files_under(LAYOUTS / "common") + _files_under(LAYOUTS / "labels") + _files_under(KIT):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(product_id: str, pack_files: list[Path], options: Options, shared: str) -> str:
+    digest = hashlib.sha256(shared.encode())
+    for path in pack_files + _files_under(LAYOUTS / product_id):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
     digest.update(json.dumps([__version__, product_id, asdict(options), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
@@ -83,13 +85,15 @@ def _remember(out: Path, product_id: str, key: str, pages: int, note: str) -> No
     os.replace(tmp, path)
 
 
-def plan_product(loaded, out: Path, product_id: str, options: Options, force: bool) -> tuple[Result | None, str]:
+def plan_product(
+    loaded, out: Path, product_id: str, options: Options, force: bool, shared: str
+) -> tuple[Result | None, str]:
     """Skipped or unchanged products are settled here, without WeasyPrint."""
     product = get(product_id)
     missing = product.missing(loaded.pack)
     if missing:
         return Result(product_id, status="skipped", message=f"the pack has no {' or '.join(missing)}"), ""
-    key = fingerprint(product_id, loaded.files, options)
+    key = fingerprint(product_id, loaded.files, options, shared)
     record = None if force else _cached(out, product_id, key)
     if record:
         return Result(product_id, str(out / f"{product_id}.pdf"), record["pages"], record["note"], 0.0, "cached"), key
@@ -115,6 +119,22 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         if os.environ.get("KIT_DEBUG"):
             raise
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
+
+
+def render_all(tasks: list[tuple], jobs: int | None):
+    """Render each task (render_product's arguments); yields (task index, Result)
+    as each finishes. One job or one task: in this process; otherwise a pool."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) <= 1:
+        for index, args in enumerate(tasks):
+            yield index, render_product(*args)
+        return
+    # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+        futures = {pool.submit(render_product, *args): index for index, args in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def remove_stale_parts(out: Path) -> None:
@@ -152,27 +172,17 @@ def build_kit(
     remove_stale_parts(Path(out))
     results: list[Result] = []
     todo = []
+    shared = shared_digest()
     for product_id in products:
-        settled, key = plan_product(loaded, Path(out), product_id, options, force)
+        settled, key = plan_product(loaded, Path(out), product_id, options, force, shared)
         if settled:
             results.append(settled)
             if on_result:
                 on_result(settled)
         else:
             todo.append((str(pack_folder), str(out), product_id, options, key))
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(todo) <= 1:
-        for args in todo:
-            results.append(render_product(*args))
-            if on_result:
-                on_result(results[-1])
-        return results
-    # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-        futures = [pool.submit(render_product, *args) for args in todo]
-        for future in futures:
-            results.append(future.result())
-            if on_result:
-                on_result(results[-1])
+    for _, result in render_all(todo, jobs):
+        results.append(result)
+        if on_result:
+            on_result(result)
     return results

@@ -25,7 +25,6 @@ class Fit:
 class Overflow:
     fit_id: str
     ratio: float  # needed / available
-    mm: float  # how far it runs out
 
 
 def smaller(size: float, overflow: Overflow, fit: Fit) -> float:

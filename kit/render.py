@@ -20,7 +20,7 @@ import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 from .errors import KitError  # noqa: E402
-from .fitting import PX_PER_MM, Fit, Overflow, smaller  # noqa: E402
+from .fitting import Fit, Overflow, smaller  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -102,7 +102,7 @@ def _overflows(document) -> dict[str, Overflow]:
                 )
                 previous = found.get(fit_id)
                 if previous is None or ratio > previous.ratio:
-                    found[fit_id] = Overflow(fit_id, ratio, max(over_x, over_y) / PX_PER_MM)
+                    found[fit_id] = Overflow(fit_id, ratio)
     return found
 
 
@@ -131,7 +131,7 @@ def render_fitted(
         overflows = _overflows(probe)
         if fit.page_budget and len(probe.pages) > fit.page_budget:
             ratio = len(probe.pages) / fit.page_budget
-            overflows[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio, 0.0)
+            overflows[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio)
         if not overflows:
             return document if probe is document else document.copy(pages)
         for fit_id, overflow in overflows.items():
