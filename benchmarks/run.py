@@ -232,12 +232,12 @@ def worker_probe(result_file: str) -> None:
 def worker_inproc(result_file: str, products: str, reps: int, limit: float, tmp: str) -> None:
     """Our build vs WeasyPrint alone on the same final HTML, both in this one process."""
     sys.path.insert(0, str(ROOT))
-    import kit.build as kb
-    import kit.render as kr  # sets FONTCONFIG_FILE before WeasyPrint is imported
-    from kit.products import Options
-
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+
+    import kit.build as kb
+    import kit.render as kr  # sets FONTCONFIG_FILE before WeasyPrint is imported
+    from kit.context import Options
 
     wanted = products.split(",")
     out_ours, out_wp = Path(tmp) / "ours", Path(tmp) / "weasyprint"

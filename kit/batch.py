@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import Result, plan_product, render_all, shared_digest
+from .context import Options
 from .errors import KitError
 from .loader import load_pack
-from .products import Options
 
 SLUG_KEYS = ("school", "team", "date")
 

@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
+from .context import Context, Options
 from .errors import KitError
 from .loader import load_pack
 from .paths import KIT, LAYOUTS
-from .products import REGISTRY, Context, Options, get
+from .products import REGISTRY, get
 
 CACHE_DIR = ".kit-cache"
 

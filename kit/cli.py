@@ -13,11 +13,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .context import Options
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, KitError
-from .products import DEFAULT_PRODUCTS, REGISTRY, Options
+from .paths import CONTENT, DEFAULT_PACK_ID, LAYOUTS, NEW_PACK
+from .products import DEFAULT_PRODUCTS, REGISTRY
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PACK = ROOT / "content" / "collectief-leren"
+DEFAULT_PACK = CONTENT / DEFAULT_PACK_ID
 DEFAULT_OUT = Path("output")
 
 EPILOG = """\
@@ -134,7 +135,7 @@ def init_pack(argv: list[str]) -> int:
     if target.exists() and any(target.iterdir()):
         raise KitError("folder exists and is not empty; choose a new folder", target)
     pack_id = re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-")[:60] or "my-pack"
-    shutil.copytree(Path(__file__).resolve().parent / "new_pack", target, dirs_exist_ok=True,
+    shutil.copytree(NEW_PACK, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     main_file = target / "pack.yaml"
     main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
@@ -212,7 +213,7 @@ def _watch(args, out, products, options, report) -> int:
 
     from .build import build_kit
 
-    folders = [args.content, ROOT / "layouts"]
+    folders = [args.content, LAYOUTS]
     print(f"watching {args.content} and layouts/ (Ctrl-C stops)")
     last = None
     while True:

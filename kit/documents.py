@@ -8,10 +8,9 @@ import re
 from markupsafe import Markup
 
 from . import imposition
-from .html import render_template
-from .products import Built, Context
+from .context import Built, Context
 from .fitting import Fit
-from .sheets import document_meta
+from .html import render_template
 
 
 def build_document(
@@ -29,7 +28,7 @@ def build_document(
     a `data-fit` box (or for the page budget's fit id).
     """
     sheet = imposition.parse_sheet(paper)
-    meta = document_meta(ctx, title)
+    meta = ctx.document_meta(title)
 
     def make_html(sizes: dict[str, float], only=None) -> str:
         return render_template(

@@ -24,6 +24,3 @@ class KitError(Exception):
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         return (where + self.detail).replace("\n", " ")
 
-
-class FitError(KitError):
-    """Text that does not fit even at the smallest allowed size."""

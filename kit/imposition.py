@@ -29,7 +29,6 @@ CARD_SIZES: dict[str, tuple[float, float]] = {
 }
 
 UNPRINTABLE_MM = 5.0
-PRINT_SHOP_BLEED_MM = 3.0
 BACK_EXTRA_BLEED_MM = 2.0  # covers the 1-4 mm an office printer shifts the back
 DUPLEX_MODES = ("long", "short", "none", "fold")
 
@@ -76,9 +75,6 @@ class Slot:
     h: float
     rotation: int  # degrees the card's content is turned, clockwise
 
-    @property
-    def centre(self) -> tuple[float, float]:
-        return self.x + self.w / 2, self.y + self.h / 2
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
 from .errors import KitError
+from .paths import LABELS as LABELS_DIR
 
-LABELS_DIR = Path(__file__).resolve().parent.parent / "layouts" / "labels"
 FALLBACK = "en"
 
 

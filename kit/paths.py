@@ -1,8 +1,17 @@
-"""Where the kit's own files are."""
+"""Where the kit's own files are: the only module that knows.
+
+Layouts, labels, fonts and the shipped content packs are read through these
+names and nowhere else.
+"""
 
 from pathlib import Path
 
 KIT = Path(__file__).resolve().parent
-ROOT = KIT.parent
+ROOT = KIT.parent  # the checkout (docs/ lives there)
 LAYOUTS = ROOT / "layouts"
+LABELS = LAYOUTS / "labels"
+CONTENT = ROOT / "content"
 FONTS = KIT / "fonts"
+NEW_PACK = KIT / "new_pack"
+DOCS = ROOT / "docs"
+DEFAULT_PACK_ID = "collectief-leren"

@@ -11,10 +11,10 @@ from pydantic import BaseModel
 
 from .html import environment
 from .model import SECTION_FILES, Pack
+from .paths import DOCS
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "content-format.md"
-SCHEMA = ROOT / "docs" / "pack.schema.json"
+DOC = DOCS / "content-format.md"
+SCHEMA = DOCS / "pack.schema.json"
 
 
 def json_schema() -> str:
@@ -75,7 +75,7 @@ def tables() -> list[dict]:
 
 
 def markdown() -> str:
-    template = environment().from_string((ROOT / "docs" / "content-format.md.j2").read_text(encoding="utf-8"))
+    template = environment().from_string((DOCS / "content-format.md.j2").read_text(encoding="utf-8"))
     return template.render(models=tables(), sections=SECTION_FILES)
 
 

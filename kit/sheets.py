@@ -8,15 +8,13 @@ own card macros.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from . import imposition
+from .context import Built, Context
+from .fitting import Fit
 from .html import render_template
 from .imposition import Grid, Slot
-from .products import Built, Context
-from .fitting import Fit
 
 RULER_MM = 50
 CHUNK_PAGES = 40  # laid out at once; bounds memory on decks of hundreds of sheets
@@ -35,7 +33,6 @@ class Card:
 class CardGroup:
     size: tuple[float, float]
     cards: list[Card]
-    rotate: bool = True
 
 
 @dataclass
@@ -57,22 +54,6 @@ class Page:
     marks: list = field(default_factory=list)
     note: str = ""
     spots: dict = field(default_factory=dict)
-
-
-def document_meta(ctx: Context, title: str) -> dict:
-    pack = ctx.pack
-    created = None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        created = datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "title": f"{title} – {pack.title}",
-        "author": ", ".join(pack.authors) or pack.citation.short,
-        "subject": pack.citation.text,
-        "keywords": ", ".join([pack.id, title]),
-        "lang": ctx.language,
-        "created": created,
-    }
 
 
 def _marks(grid: Grid) -> list[tuple[float, float, float, float]]:
@@ -128,7 +109,7 @@ def impose(ctx: Context, groups: list[CardGroup]) -> list[Page]:
         if not group.cards:
             continue
         size = imposition.fold_card(group.size) if duplex == "fold" else group.size
-        grid = imposition.grid(size, sheet, bleed=options.bleed, allow_rotation=group.rotate)
+        grid = imposition.grid(size, sheet, bleed=options.bleed, allow_rotation=True)
         w, h = group.size
         for chunk in imposition.chunk(group.cards, grid.per_sheet):
             fronts = [
@@ -184,11 +165,10 @@ def build_cards(
     title: str,
     groups: list[CardGroup],
     fit: Fit,
-    what: str = "card",
 ) -> Built:
     pages = impose(ctx, groups)
     sheet = imposition.parse_sheet(ctx.options.paper)
-    meta = document_meta(ctx, title)
+    meta = ctx.document_meta(title)
     duplex_note = {
         "long": ctx.labels.get("duplex_long", ""),
         "short": ctx.labels.get("duplex_short", ""),
@@ -225,7 +205,7 @@ def build_cards(
         return render_fitted(
             lambda sizes, only=None: make_html(chunk, sizes, only),
             fit,
-            ctx.fit_error(what),
+            ctx.fit_error("card"),
             pages_of=lambda only: _pages_holding(chunk, only),
         )
 

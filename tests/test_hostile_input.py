@@ -117,8 +117,9 @@ def test_any_bytes_as_a_pack_file_load_or_fail_with_a_message(tmp_path, data):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_builds_a_valid_pdf_or_fails_with_a_message(tmp_path_factory, words):
+    from kit.context import Context, Options
     from kit.loader import load_pack
-    from kit.products import Context, Options, get
+    from kit.products import get
     from kit.render import write_pdf
 
     folder = write_pack(tmp_path_factory.mktemp("any-text"), ENGLISH_PACK)

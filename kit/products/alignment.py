@@ -8,8 +8,8 @@ back's scale how far this printer shifts the back side; that reading is the
 from __future__ import annotations
 
 from .. import imposition
+from ..context import Built, Context, Product
 from ..documents import build_document
-from . import Built, Context, Product
 
 INSET_MM = 30.0  # targets sit well inside any printer's unprintable margin
 

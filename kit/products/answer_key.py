@@ -5,9 +5,9 @@ checked at a glance, with a summary of the codes at the top."""
 from __future__ import annotations
 
 from ..codes import sort_codes
+from ..context import Built, Context, Product
 from ..documents import build_document, css_string, page_of_css
 from ..palette import category_style
-from . import Built, Context, Product
 
 QR_MM = 25.0
 

@@ -4,9 +4,9 @@ and a first card that says what the deck is, with the QR code."""
 from __future__ import annotations
 
 from .. import imposition
+from ..context import Built, Context, Product
 from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
-from . import Built, Context, Product
 
 DEFAULT_SIZE = "dialogue"
 FIT = Fit(start=13.0, floor=8.0)

@@ -4,8 +4,9 @@ session with their minutes, how to use the answer key, and the study itself
 
 from __future__ import annotations
 
+from ..context import Built, Context, Product
 from ..documents import build_document, css_string, page_of_css
-from . import DEFAULT_PRODUCTS, Built, Context, Product, get
+from . import DEFAULT_PRODUCTS, get
 
 QR_MM = 25.0
 COVER_FIELDS = ("school", "team", "date", "facilitator")

@@ -14,10 +14,10 @@ finally moves the footer to the foot of the sheet.
 from __future__ import annotations
 
 from .. import imposition
+from ..context import Built, Context, Product
 from ..documents import build_document
 from ..errors import KitError
 from ..fitting import PX_PER_MM, Fit
-from . import Built, Context, Product
 
 # Sizes are for A3 and scale with the sheet's width (A2 = A3 x 1.41).
 BASE_WIDTH_MM = 297.0

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from .. import imposition
 from ..codes import sort_codes
-from ..palette import category_style
+from ..context import Built, Context, Product
 from ..fitting import Fit
+from ..palette import category_style
 from ..sheets import Card, CardGroup, build_cards
-from . import Built, Context, Product
 
 STATEMENT_SIZE = "poker"
 HEADER_SIZE = "a7"  # larger than the statements, so the headers stand out on the table

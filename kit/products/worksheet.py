@@ -4,9 +4,9 @@ statement with two tick boxes and a line for an example; then room for notes."""
 
 from __future__ import annotations
 
+from ..context import Built, Context, Product
 from ..documents import build_document, css_string, page_of_css
 from ..palette import category_style
-from . import Built, Context, Product
 
 QR_MM = 22.0
 EMPTY_LINES = 6  # writing lines under a question that has no statements

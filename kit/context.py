@@ -1,0 +1,130 @@
+"""What every product is given and gives back: the build options, the render
+context (pack, labels, QR codes, error locations), the product record and
+the laid-out result. Below the products and the two ways of building them
+(`sheets` for card products, `documents` for page products), so that none
+of them imports upwards."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from markupsafe import Markup
+
+from . import qr
+from .errors import KitError
+from .labels import labels as label_table
+from .loader import LoadedPack
+from .model import Pack
+
+
+@dataclass(frozen=True)
+class Options:
+    paper: str = "a4"
+    poster_paper: str = "a3"
+    card_size: str | None = None  # None: each product's own default
+    bleed: float = 0.0
+    duplex: str = "long"
+    back_offset: tuple[float, float] = (0.0, 0.0)
+    low_ink: bool = False
+    pdf_variant: str | None = None
+    lang: str | None = None
+    values: tuple[tuple[str, str], ...] = ()  # --set key=value, printed where it helps
+
+
+@dataclass
+class Context:
+    """What a product builder gets: the pack, its words and the options."""
+
+    loaded: LoadedPack
+    options: Options
+    labels: dict = field(init=False)
+
+    def __post_init__(self):
+        self.labels = label_table(self.language, strict=bool(self.options.lang))
+
+    @property
+    def pack(self) -> Pack:
+        return self.loaded.pack
+
+    @property
+    def language(self) -> str:
+        return self.options.lang or self.pack.language
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(self.options.values)
+
+    def template_context(self) -> dict:
+        """What every layout may print: the pack, its labels, the --set values."""
+        return {
+            "pack": self.pack,
+            "labels": self.labels,
+            "values": self.values,
+            "event": self.event_line(),
+            "options": self.options,
+            "qr": self.qr,
+        }
+
+    def event_line(self, keys=("school", "team", "date")) -> str:
+        """'De Linde · Team A · 2026-12-04' from the --set values that are given."""
+        return " · ".join(self.values[k] for k in keys if self.values.get(k))
+
+    def qr(self, size_mm: float) -> str:
+        problem = qr.check_scannable(self.pack.report_url, size_mm)
+        if problem:
+            file, line = self.loaded.where(("report_url",))
+            raise KitError(problem, file, line)
+        return Markup(qr.svg(self.pack.report_url, size_mm))
+
+    def fit_error(self, what: str):
+        """Builds the one-line error for an item whose text does not fit."""
+
+        def describe(fit_id, overflow, floor):
+            file, line = self.loaded.where_item(fit_id)
+            if self.pack.item(fit_id) is None:
+                file, line = self.loaded.where((fit_id,))
+            percent = max(1, round((overflow.ratio - 1) * 100))
+            return KitError(
+                f"{fit_id!r} does not fit its {what} even at {floor:g} pt: about {percent}% too long; shorten it",
+                file,
+                line,
+            )
+
+        return describe
+
+    def document_meta(self, title: str) -> dict:
+        """PDF metadata of a product: title, author, subject, keywords, language, date."""
+        pack = self.pack
+        created = None
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            created = datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return {
+            "title": f"{title} – {pack.title}",
+            "author": ", ".join(pack.authors) or pack.citation.short,
+            "subject": pack.citation.text,
+            "keywords": ", ".join([pack.id, title]),
+            "lang": self.language,
+            "created": created,
+        }
+
+
+@dataclass
+class Built:
+    document: object  # a laid-out weasyprint Document, or an iterable of them (chunks)
+    note: str = ""  # one line for the summary (cards per sheet, paper)
+
+
+@dataclass
+class Product:
+    id: str
+    title_label: str  # key in the labels table
+    needs: tuple[str, ...]  # pack sections that must not be empty
+    build: Callable[[Context], Built]
+    paper_option: str = "paper"  # which Options field picks its sheet
+
+    def missing(self, pack: Pack) -> list[str]:
+        return [section for section in self.needs if not getattr(pack, section)]
