@@ -125,21 +125,93 @@ def _options(args) -> Options:
 
 
 def init_pack(argv: list[str]) -> int:
-    """`init PATH`: a new pack from the commented template, ready to build."""
+    """`init PATH` or `init --xlsx FILE.xlsx`: a new pack from the commented template, ready to build."""
     import re
     import shutil
 
-    p = argparse.ArgumentParser(prog="generate.py init", description="Write a new content pack that builds as it is.")
-    p.add_argument("path", type=Path, help="folder to create, e.g. content/my-study")
-    target = p.parse_args(argv).path
+    p = argparse.ArgumentParser(prog=f"{_prog()} init", description="Write a new content pack that builds as it is.")
+    p.add_argument("path", type=Path, nargs="?", help="folder to create, e.g. content/my-study")
+    p.add_argument("--xlsx", type=Path, metavar="FILE.xlsx", help="write the new pack as a spreadsheet workbook instead")
+    args = p.parse_args(argv)
+    if (args.path is None) == (args.xlsx is None):
+        p.error("give a folder to create, or --xlsx FILE.xlsx")
+    target = args.xlsx or args.path
+    pack_id = re.sub(r"[^a-z0-9]+", "-", target.stem.lower() if args.xlsx else target.name.lower()).strip("-")[:60]
+    pack_id = pack_id or "my-pack"
+    if args.xlsx:
+        from .workbook import starter_workbook
+
+        _refuse_existing(target)
+        starter_workbook(NEW_PACK, pack_id, target)
+        print(f"wrote {target}: fill it in, then build it with: {_prog()} --content {target}")
+        return EXIT_OK
     if target.exists() and any(target.iterdir()):
         raise KitError("folder exists and is not empty; choose a new folder", target)
-    pack_id = re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-")[:60] or "my-pack"
     shutil.copytree(NEW_PACK, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     main_file = target / "pack.yaml"
     main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
-    print(f"wrote {target}/: build it with: python generate.py --content {target}")
+    print(f"wrote {target}/: build it with: {_prog()} --content {target}")
+    return EXIT_OK
+
+
+def _prog() -> str:
+    name = Path(sys.argv[0]).name
+    return "python generate.py" if name == "generate.py" else "python -m kit" if name == "__main__.py" else name
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.suffix.lower() != ".xlsx":
+        raise KitError("a workbook is written as FILE.xlsx", target)
+    if target.exists():
+        raise KitError("file exists; choose a new name (an earlier workbook is never overwritten)", target)
+
+
+def content_path(value: Path | str) -> Path:
+    """A pack folder, workbook or CSV folder as given, else a shipped pack named by its id."""
+    from .paths import shipped_pack
+
+    path = Path(value)
+    if path.exists():
+        return path
+    return shipped_pack(str(value)) or path
+
+
+def import_pack(argv: list[str]) -> int:
+    """`import FILE.xlsx DIR`: write a workbook (or CSV folder) as the equivalent YAML pack."""
+    p = argparse.ArgumentParser(prog=f"{_prog()} import", description=import_pack.__doc__.split(": ", 1)[1])
+    p.add_argument("source", type=Path, help="a .xlsx workbook or a folder of CSV files")
+    p.add_argument("folder", type=Path, help="folder to create for the YAML pack")
+    args = p.parse_args(argv)
+    from .loader import load_pack
+    from .workbook import is_table_pack, write_yaml_pack
+
+    if not is_table_pack(args.source):
+        raise KitError("not a workbook (.xlsx) or a folder of CSV files with pack.csv", args.source)
+    if args.folder.exists() and (not args.folder.is_dir() or any(args.folder.iterdir())):
+        raise KitError("folder exists and is not empty; choose a new folder", args.folder)
+    loaded = load_pack(args.source)
+    written = write_yaml_pack(loaded.pack, args.folder, note=f"Imported from {args.source.name} by findings-kit.")
+    if load_pack(args.folder).pack != loaded.pack:  # never hand over a pack that differs from the workbook
+        raise RuntimeError("the written YAML pack does not read back as the workbook")
+    print(f"wrote {args.folder}/ ({', '.join(p.name for p in written)}): "
+          f"build it with: {_prog()} --content {args.folder}")
+    return EXIT_OK
+
+
+def export_pack(argv: list[str]) -> int:
+    """`export PACK FILE.xlsx`: write a pack (folder or shipped id) as a spreadsheet workbook."""
+    p = argparse.ArgumentParser(prog=f"{_prog()} export", description=export_pack.__doc__.split(": ", 1)[1])
+    p.add_argument("pack", help="a pack folder, or the id of a shipped pack (e.g. collectief-leren)")
+    p.add_argument("target", type=Path, metavar="FILE.xlsx", help="workbook to write (must not exist)")
+    args = p.parse_args(argv)
+    from .loader import load_pack
+    from .workbook import write_workbook
+
+    _refuse_existing(args.target)
+    loaded = load_pack(content_path(args.pack))
+    write_workbook(loaded.pack, args.target)
+    print(f"wrote {args.target}: build it with: {_prog()} --content {args.target}")
     return EXIT_OK
 
 
@@ -153,7 +225,7 @@ def write_docs(argv: list[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": init_pack, "docs": write_docs}
+COMMANDS = {"init": init_pack, "docs": write_docs, "import": import_pack, "export": export_pack}
 
 
 def _previews(results) -> None:
@@ -238,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
         args = _parser().parse_args(argv)
+        args.content = content_path(args.content)
         from .build import build_kit, select
         from .loader import load_pack
 

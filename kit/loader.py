@@ -143,6 +143,10 @@ def _name(loc: tuple) -> str:
 
 def load_pack(folder: Path | str) -> LoadedPack:
     folder = Path(folder)
+    from .workbook import is_table_pack, load_table_pack  # a .xlsx workbook or a folder of CSV files
+
+    if is_table_pack(folder):
+        return load_table_pack(folder)
     if not folder.is_dir():
         raise KitError("content pack folder not found", folder)
     main_file = folder / PACK_FILE

@@ -15,3 +15,12 @@ FONTS = KIT / "fonts"
 NEW_PACK = KIT / "new_pack"
 DOCS = ROOT / "docs"
 DEFAULT_PACK_ID = "collectief-leren"
+
+
+def shipped_pack(name: str) -> Path | None:
+    """The folder of the pack shipped with the kit under this id, if there is one."""
+    if name and "/" not in name and "\\" not in name and name not in (".", ".."):
+        folder = CONTENT / name
+        if (folder / "pack.yaml").is_file():
+            return folder
+    return None
