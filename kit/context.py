@@ -16,6 +16,7 @@ from markupsafe import Markup
 from . import qr
 from .errors import KitError
 from .labels import labels as label_table
+from .labels import localise_values
 from .loader import LoadedPack
 from .model import Pack
 
@@ -55,7 +56,7 @@ class Context:
 
     @property
     def values(self) -> dict[str, str]:
-        return dict(self.options.values)
+        return localise_values(dict(self.options.values), self.labels)
 
     def template_context(self) -> dict:
         """What every layout may print: the pack, its labels, the --set values."""
@@ -107,7 +108,7 @@ class Context:
             "author": ", ".join(pack.authors) or pack.citation.short,
             "subject": pack.citation.text,
             "keywords": ", ".join([pack.id, title]),
-            "lang": self.language,
+            "lang": self.pack.language,  # most words are the pack's: its language picks the hyphenation
             "created": created,
         }
 

@@ -1,0 +1,121 @@
+"""The words the layouts print: every table complete, every key printed somewhere, dates per language."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+import yaml
+from conftest import ROOT, run_cli
+
+from kit.labels import format_date, labels
+
+LABELS = ROOT / "layouts" / "labels"
+TABLES = sorted(p.stem for p in LABELS.glob("*.yaml"))
+# Keys looked up through a variable: `labels[key]` over these lists in the guide and worksheet
+# (`--set` fields), `labels['duplex_' + mode]` in the alignment sheet.
+DYNAMIC = {"school", "team", "date", "facilitator", "duplex_long", "duplex_short", "duplex_fold"}
+# Read by kit/labels.py to write dates.
+FORMATS = {"date_format", "months"}
+
+
+def _table(code: str) -> dict:
+    return yaml.safe_load((LABELS / f"{code}.yaml").read_text(encoding="utf-8"))
+
+
+def _shape(value, path=""):
+    """Every key path of a table, with the {placeholders} of its text and the numbers it holds."""
+    if isinstance(value, dict):
+        out = {}
+        for key, inner in value.items():
+            out.update(_shape(inner, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list):
+        out = {path: len(value)}
+        for index, inner in enumerate(value):
+            out.update(_shape(inner, f"{path}[{index}]"))
+        return out
+    if isinstance(value, str):
+        return {path: sorted(f for _, f, _, _ in string.Formatter().parse(value) if f)}
+    return {path: value}  # minutes, ...: the same in every language
+
+
+def _code() -> str:
+    files = [p for p in (ROOT / "kit").rglob("*.py")] + [p for p in (ROOT / "layouts").rglob("*.j2")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
+
+
+def test_the_languages_schools_work_in_have_tables():
+    assert {"nl", "en", "fr", "de"} <= set(TABLES)
+
+
+@pytest.mark.parametrize("code", [t for t in TABLES if t != "en"])
+def test_every_table_has_every_key_of_english(code):
+    english, other = _shape(_table("en")), _shape(_table(code))
+    missing = sorted(set(english) - set(other))
+    extra = sorted(set(other) - set(english))
+    assert not missing, f"{code}.yaml lacks {missing}"
+    assert not extra, f"{code}.yaml has keys English does not: {extra}"
+    differ = {k: (english[k], other[k]) for k in english if english[k] != other[k]}
+    assert not differ, f"{code}.yaml: placeholders, list lengths or numbers differ from en.yaml: {differ}"
+
+
+def test_every_label_key_is_printed_by_some_layout_or_code():
+    code = _code()
+    unused = []
+    for key in _table("en"):
+        patterns = [
+            rf"labels\.{key}\b",
+            rf"labels\[['\"]{key}['\"]\]",
+            rf"labels\.get\(['\"]{key}['\"]",
+            rf"title_label=['\"]{key}['\"]",
+        ]
+        if key in DYNAMIC:
+            patterns = [rf"['\"]{key}['\"]", rf"['\"]{key.split('_')[0]}_['\"]"]
+        if key in FORMATS:
+            patterns = [rf"\[['\"]{key}['\"]\]|\.get\(['\"]{key}['\"]"]
+        if not any(re.search(p, code) for p in patterns):
+            unused.append(key)
+    assert not unused, f"label keys no layout prints: {unused}"
+    assert "labels[key]" in code and "labels['duplex_' + mode]" in code  # how DYNAMIC keys are looked up
+
+
+def test_every_key_a_layout_prints_is_in_the_tables():
+    english = _table("en")
+    used = set(re.findall(r"labels\.([a-z_]+)\b", _code())) - {"get", "format"}
+    used |= set(re.findall(r"labels\[['\"]([a-z_]+)['\"]\]", _code()))
+    assert not sorted(used - set(english)), "layouts print label keys the tables do not have"
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("nl", "4 december 2026"),
+        ("en", "4 December 2026"),
+        ("fr", "4 décembre 2026"),
+        ("de", "4. Dezember 2026"),
+    ],
+)
+def test_dates_are_written_the_way_the_language_writes_them(code, expected):
+    assert format_date("2026-12-04", labels(code)) == expected
+    # what is not a date is printed as given
+    assert format_date("2026-13-04", labels(code)) == "2026-13-04"
+    assert format_date("volgende week", labels(code)) == "volgende week"
+
+
+def test_a_french_guide_prints_french_labels_dates_and_page_numbers(tmp_path):
+    result = run_cli("--out", str(tmp_path), "--lang", "fr", "--only", "guide,worksheet",
+                     "--set", "date=2026-12-04", "--set", "school=École des Tilleuls")
+    assert result.returncode == 0, result.stderr
+    from pypdf import PdfReader
+
+    for product in ("guide", "worksheet"):
+        reader = PdfReader(tmp_path / "collectief-leren" / f"{product}.pdf")
+        first = reader.pages[0].extract_text()
+        assert "4 décembre 2026" in first, product
+        assert "2026-12-04" not in first
+        last = reader.pages[-1].extract_text()
+        assert f"page {len(reader.pages)} sur {len(reader.pages)}" in last, product
+    guide = PdfReader(tmp_path / "collectief-leren" / "guide.pdf").pages[0].extract_text()
+    assert "Déroulement de la séance" in guide
