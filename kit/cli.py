@@ -169,12 +169,18 @@ def _refuse_existing(target: Path) -> None:
 
 def content_path(value: Path | str) -> Path:
     """A pack folder, workbook or CSV folder as given, else a shipped pack named by its id."""
-    from .paths import shipped_pack
+    from .paths import shipped_pack, shipped_packs
 
     path = Path(value)
     if path.exists():
         return path
-    return shipped_pack(str(value)) or path
+    shipped = shipped_pack(str(value))
+    if shipped:
+        return shipped
+    if len(path.parts) == 1 and not path.suffix:
+        raise KitError(f"no such folder, and no shipped pack with this id (shipped: {', '.join(shipped_packs())})",
+                       path)
+    return path
 
 
 def import_pack(argv: list[str]) -> int:
@@ -218,6 +224,11 @@ def export_pack(argv: list[str]) -> int:
 def write_docs(argv: list[str]) -> int:
     """`docs`: regenerate docs/content-format.md and docs/pack.schema.json."""
     argparse.ArgumentParser(prog="generate.py docs", description=write_docs.__doc__).parse_args(argv)
+    from .paths import in_checkout
+
+    if not in_checkout():
+        raise KitError("`docs` regenerates docs/ of a checkout of the findings-kit repository; "
+                       "this is an installed package: run `python generate.py docs` in a clone")
     from .schema import write_docs as write
 
     for path in write():

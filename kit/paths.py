@@ -1,26 +1,46 @@
 """Where the kit's own files are: the only module that knows.
 
 Layouts, labels, fonts and the shipped content packs are read through these
-names and nowhere else.
+names and nowhere else. In a checkout (also an editable install) the layouts
+and packs are the top-level `layouts/` and `content/` folders; an installed
+wheel carries them as package data, `kit/layouts` and `kit/content` (see
+pyproject.toml), found through importlib.resources.
 """
 
+from importlib import resources
 from pathlib import Path
 
 KIT = Path(__file__).resolve().parent
-ROOT = KIT.parent  # the checkout (docs/ lives there)
-LAYOUTS = ROOT / "layouts"
+ROOT = KIT.parent  # the checkout, when the kit runs from one (docs/ lives there)
+
+
+def _data(name: str) -> Path:
+    packaged = resources.files(__package__) / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return ROOT / name
+
+
+LAYOUTS = _data("layouts")
 LABELS = LAYOUTS / "labels"
-CONTENT = ROOT / "content"
+CONTENT = _data("content")
 FONTS = KIT / "fonts"
 NEW_PACK = KIT / "new_pack"
 DOCS = ROOT / "docs"
 DEFAULT_PACK_ID = "collectief-leren"
 
 
+def in_checkout() -> bool:
+    """True when the kit runs from a clone of its repository (not from an installed package)."""
+    return (ROOT / "pyproject.toml").is_file() and (DOCS / "content-format.md.j2").is_file()
+
+
+def shipped_packs() -> list[str]:
+    return sorted(p.name for p in CONTENT.iterdir() if (p / "pack.yaml").is_file()) if CONTENT.is_dir() else []
+
+
 def shipped_pack(name: str) -> Path | None:
     """The folder of the pack shipped with the kit under this id, if there is one."""
-    if name and "/" not in name and "\\" not in name and name not in (".", ".."):
-        folder = CONTENT / name
-        if (folder / "pack.yaml").is_file():
-            return folder
+    if name in shipped_packs():
+        return CONTENT / name
     return None
