@@ -39,6 +39,10 @@ README_SHEET = "README"
 HELP_COLUMN = "meaning"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 6000
+MAX_COLUMNS = 1000
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Spreadsheet files openpyxl cannot read: named, with what to do, rather than "folder not found".
+OTHER_SPREADSHEETS = (".xls", ".ods", ".numbers", ".csv")
 # Numbered columns written for a list even when the pack uses fewer, so there is room to add one.
 SPARE_LIST_COLUMNS = 3
 
@@ -123,7 +127,7 @@ def leaf(model: type[BaseModel], parts: list[str]) -> Leaf:
         while kind == "list":
             if index >= len(parts) or not parts[index].isdigit() or int(parts[index]) < 1:
                 raise ValueError(
-                    f"{'.'.join(parts[:index])!r} is a list: number its columns "
+                    f"{'.'.join(parts[:index])!r} is a list: number it "
                     f"{'.'.join(parts[:index])}.1, {'.'.join(parts[:index])}.2, ..."
                 )
             index += 1
@@ -228,7 +232,7 @@ def _flat_name(path: tuple) -> str:
 def is_table_pack(path: Path) -> bool:
     """A .xlsx workbook, or a folder of CSV files (pack.csv, no pack.yaml)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEETS:
         return True
     return path.is_dir() and not (path / "pack.yaml").exists() and (path / f"{PACK_SHEET}.csv").is_file()
 
@@ -236,7 +240,14 @@ def is_table_pack(path: Path) -> bool:
 def load_table_pack(path: Path | str) -> TablePack:
     """Load a pack from a .xlsx workbook or a folder of CSV files (what the web UI calls for uploads)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raise KitError("a CSV pack is a folder of CSV files, one per sheet: pack.csv, statements.csv, ...", path)
+    if suffix in OTHER_SPREADSHEETS:
+        raise KitError(f"cannot read {suffix} files: save the workbook as .xlsx (Excel workbook)", path)
+    if suffix in WORKBOOK_SUFFIXES:
+        if not path.is_file():
+            raise KitError("workbook not found", path)
         tables, files = _read_workbook(path), [path]
         origin = f"{path}: sheet {PACK_SHEET}"
     elif path.is_dir():
@@ -282,9 +293,13 @@ def _read_workbook(path: Path) -> dict[str, Table]:
             if name == README_SHEET:
                 continue
             where = f"{path}: sheet {name}"
+            if (sheet.max_column or 0) > MAX_COLUMNS:
+                raise KitError(f"sheet {name} has more than {MAX_COLUMNS} columns", path)
             raw = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1))
             if len(raw) > MAX_ROWS:
-                raise KitError(f"sheet {name} has more than {MAX_ROWS} rows", path)
+                if any(not _empty(v) for v in raw[MAX_ROWS]):
+                    raise KitError(f"sheet {name} has more than {MAX_ROWS} rows", path)
+                raw = raw[:MAX_ROWS]
             if any(v is None for r in raw for v in r):
                 # None is an empty cell or a formula without a saved value: ask the formulas.
                 written = list(formulas[sheet.title].iter_rows(values_only=True, max_row=len(raw)))
@@ -340,7 +355,7 @@ def _table(name: str, where: str, raw: list) -> Table:
 def _header_name(value) -> str | None:
     if value is None:
         return None
-    text = str(value).strip().rstrip("*").strip()  # a '*' marking a required field may stay
+    text = str(value).strip().rstrip("*").strip().lower()  # a '*' marking a required field may stay
     return text or None
 
 
@@ -459,7 +474,7 @@ def _pack_rows(table: Table) -> tuple[dict, dict, dict]:
             if not _empty(value):
                 raise KitError("a value without a field name", table.cell(number, "field"))
             continue
-        name = str(name).strip()
+        name = str(name).strip().lower()
         if name in seen:
             raise KitError(f"field {name} is also given in row {seen[name]}", table.cell(number, "field"))
         seen[name] = number

@@ -311,3 +311,21 @@ def test_docs_describe_the_spreadsheet_format():
     assert "## Spreadsheets" in text
     assert "questions.1" in text and "citation.text" in text
     json.loads((ROOT / "docs" / "pack.schema.json").read_text(encoding="utf-8"))
+
+
+def test_other_spreadsheet_files_are_named_with_what_to_do(tmp_path):
+    ods = tmp_path / "findings.ods"
+    ods.write_bytes(b"PK\x03\x04")
+    assert _error(ods) == f"{ods}: cannot read .ods files: save the workbook as .xlsx (Excel workbook)"
+    assert "a CSV pack is a folder of CSV files" in _error(tmp_path / "statements.csv")
+    assert _error(tmp_path / "missing.xlsx") == f"{tmp_path / 'missing.xlsx'}: workbook not found"
+
+
+def test_headers_are_read_as_people_type_them(exported, tmp_path):
+    def capitalise(book):
+        for cell in book["statements"][1]:
+            if cell.value == "text":
+                cell.value = "Text *"
+
+    loaded = load_pack(_edit(exported["collectief-leren"], tmp_path / "h.xlsx", capitalise))
+    assert loaded.pack.item("rv-01").text == "Een gemeenschappelijk doel"
