@@ -367,8 +367,9 @@ def _cell_value(value, expected: Leaf, where: str):
     """A cell as the model expects it; KitError naming the cell for what cannot be meant."""
     if isinstance(value, _FormulaWithoutValue):
         raise KitError(
-            f"formula {value.formula} has no saved value; open the workbook in a spreadsheet program and save it"
-        , where)
+            f"formula {value.formula} has no saved value; open the workbook in a spreadsheet program and save it",
+            where,
+        )
     if isinstance(value, str):
         if value.startswith("#") and value.rstrip("!?0/").upper() in ("#REF", "#DIV", "#VALUE", "#NAME", "#N/A", "#NUM", "#NULL"):
             raise KitError(f"the cell shows the error {value}; fix the formula", where)
@@ -506,7 +507,7 @@ def _build(tables: dict[str, Table], source: Path, files: list[Path], origin: st
                 f"unknown sheet {name!r}; sheets are named {PACK_SHEET}, {', '.join(sections)} (and {README_SHEET})",
                 table.where,
             )
-    data, cells, field_rows = _pack_rows(tables[PACK_SHEET])
+    data, cells, _ = _pack_rows(tables[PACK_SHEET])
     rows: dict = {}
     for section in sections:
         table = tables.get(section)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.install
 
 
 def _run(args, cwd, env, timeout=240) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _tracked_tree(target: Path) -> Path:

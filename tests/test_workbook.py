@@ -88,7 +88,7 @@ def test_exported_workbook_is_ready_to_fill_in(exported):
         assert book[name].freeze_panes == "A2", name
     statements = book["statements"]
     header = _header(statements)
-    assert list(header)[0] == "id"
+    assert next(iter(header)) == "id"
     # required fields are marked, optional ones are not
     assert statements.cell(1, header["text"]).fill.fgColor.rgb.endswith("FFF2CC")
     assert statements.cell(1, header["group"]).fill.fgColor.rgb != statements.cell(1, header["text"]).fill.fgColor.rgb
