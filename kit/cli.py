@@ -131,7 +131,8 @@ def init_pack(argv: list[str]) -> int:
 
     p = argparse.ArgumentParser(prog=f"{_prog()} init", description="Write a new content pack that builds as it is.")
     p.add_argument("path", type=Path, nargs="?", help="folder to create, e.g. content/my-study")
-    p.add_argument("--xlsx", type=Path, metavar="FILE.xlsx", help="write the new pack as a spreadsheet workbook instead")
+    p.add_argument("--xlsx", type=Path, metavar="FILE.xlsx",
+                   help="write the new pack as a spreadsheet workbook instead")
     args = p.parse_args(argv)
     if (args.path is None) == (args.xlsx is None):
         p.error("give a folder to create, or --xlsx FILE.xlsx")
@@ -282,11 +283,15 @@ def _batch(args, pack, products, options) -> int:
     return status
 
 
+WATCHED = (".yaml", ".yml", ".j2", ".css", ".ttf", ".xlsx", ".xlsm", ".csv")
+
+
 def _snapshot(folders) -> dict:
     state = {}
     for folder in folders:
-        for path in Path(folder).rglob("*"):
-            if path.is_file() and path.suffix in (".yaml", ".yml", ".j2", ".css", ".ttf"):
+        folder = Path(folder)
+        for path in [folder] if folder.is_file() else folder.rglob("*"):  # a workbook is one file
+            if path.is_file() and path.suffix.lower() in WATCHED:
                 state[path] = path.stat().st_mtime_ns
     return state
 

@@ -40,6 +40,10 @@ HELP_COLUMN = "meaning"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 6000
 MAX_COLUMNS = 1000
+# What a formula shows when it fails (a saved workbook stores these as the cell's value).
+ERROR_VALUES = {
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!", "#GETTING_DATA",
+}
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheet files openpyxl cannot read: named, with what to do, rather than "folder not found".
 OTHER_SPREADSHEETS = (".xls", ".ods", ".numbers", ".csv")
@@ -371,7 +375,7 @@ def _cell_value(value, expected: Leaf, where: str):
             where,
         )
     if isinstance(value, str):
-        if value.startswith("#") and value.rstrip("!?0/").upper() in ("#REF", "#DIV", "#VALUE", "#NAME", "#N/A", "#NUM", "#NULL"):
+        if value in ERROR_VALUES:
             raise KitError(f"the cell shows the error {value}; fix the formula", where)
         text = value.strip()
         return text or None
@@ -624,7 +628,8 @@ def write_workbook(pack: Pack, target: Path) -> Path:
         if name.split(".")[0] in sections:
             continue
         expected = leaf(Pack, name.split("."))
-        if name not in flat and not expected.required and name.split(".")[-1].isdigit() and int(name.split(".")[-1]) > 1:
+        last = name.split(".")[-1]
+        if name not in flat and not expected.required and last.isdigit() and int(last) > 1:
             continue  # one empty numbered row shows how a list is given; no need for more
         row = sheet.max_row + 1
         put(sheet.cell(row, 1), name)

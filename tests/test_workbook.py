@@ -100,7 +100,9 @@ def test_exported_workbook_is_ready_to_fill_in(exported):
     assert any(ref.startswith(f"{source_letter}2:") and f == '"report,summary,kit"' for ref, f in lists.items())
     dialogue = book["dialogue"]
     kind_letter = dialogue.cell(1, _header(dialogue)["kind"]).column_letter
-    kinds = [v.formula1 for v in dialogue.data_validations.dataValidation if str(v.sqref).startswith(f"{kind_letter}2:")]
+    kinds = [
+        v.formula1 for v in dialogue.data_validations.dataValidation if str(v.sqref).startswith(f"{kind_letter}2:")
+    ]
     assert kinds == ['"scenario,recommendation,reflection,case,question"']
     # columns sized to their text, not left at the default width
     assert statements.column_dimensions[statements.cell(1, header["text"]).column_letter].width >= 40
@@ -160,7 +162,8 @@ def test_unknown_column_and_sheet_are_errors(exported, tmp_path):
     book = openpyxl.load_workbook(exported["collectief-leren"])
     letter = extra_column(book)
     book.save(tmp_path / "c.xlsx")
-    assert _error(tmp_path / "c.xlsx") == f"{tmp_path / 'c.xlsx'}: sheet statements, row 1, column {letter}: unknown field 'txet'"
+    expected = f"{tmp_path / 'c.xlsx'}: sheet statements, row 1, column {letter}: unknown field 'txet'"
+    assert _error(tmp_path / "c.xlsx") == expected
 
     book = openpyxl.load_workbook(exported["collectief-leren"])
     book["statements"].title = "statement"
@@ -329,3 +332,15 @@ def test_headers_are_read_as_people_type_them(exported, tmp_path):
 
     loaded = load_pack(_edit(exported["collectief-leren"], tmp_path / "h.xlsx", capitalise))
     assert loaded.pack.item("rv-01").text == "Een gemeenschappelijk doel"
+
+
+def test_a_formula_that_fails_is_named(exported, tmp_path):
+    source = exported["teamleren"]
+    saved = _with_cached_value(
+        _edit(source, tmp_path / "f.xlsx", lambda book: book["cases"].cell(2, 2).__setattr__("value", "=1/0")),
+        tmp_path / "err.xlsx",
+        "#DIV/0!",
+    )
+    column = openpyxl.load_workbook(source)["cases"].cell(1, 2).value
+    expected = f"{saved}: sheet cases, row 2, column {column}: the cell shows the error #DIV/0!; fix the formula"
+    assert _error(saved) == expected
