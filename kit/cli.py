@@ -25,9 +25,13 @@ EPILOG = """\
 examples:
   %(prog)s                                   build the default kit into output/
   %(prog)s init content/my-study             start a new content pack
+  %(prog)s init --xlsx findings.xlsx         start a new content pack as a spreadsheet
+  %(prog)s --content findings.xlsx           build a pack kept as a spreadsheet
+  %(prog)s export teamleren findings.xlsx    a pack (folder or shipped id) as a spreadsheet
+  %(prog)s import findings.xlsx content/x    a spreadsheet as a YAML pack
   %(prog)s docs                              regenerate docs/content-format.md and the JSON Schema
   %(prog)s --only sort-cards --paper letter  one product on US Letter
-  %(prog)s --content content/teamleren       another content pack
+  %(prog)s --content teamleren               another content pack (a folder, or a shipped pack's id)
   %(prog)s --only alignment                  a duplex test sheet for your printer
   %(prog)s --set school="De Linde" --set date=2026-12-04
 
@@ -51,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--content", type=Path, default=DEFAULT_PACK, metavar="PATH",
-                   help="content pack folder (default: content/collectief-leren)")
+                   help="content pack: a folder, a .xlsx workbook, a folder of CSV files or the id of a "
+                   "shipped pack (default: collectief-leren)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--only", metavar="A,B",
                    help=f"products to build, by id: {', '.join(REGISTRY)} (default: {', '.join(DEFAULT_PRODUCTS)})")

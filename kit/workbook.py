@@ -579,6 +579,14 @@ The format of each field: docs/content-format.md in the findings-kit repository.
 """
 
 REQUIRED_FILL = "FFF2CC"
+# Help for pack fields whose model gives no description (the model's own description wins).
+PACK_HELP = {
+    "language": "Language of the pack, e.g. nl, en, fr, de: picks the words the layouts print themselves.",
+    "title": "Printed on every product.",
+    "subtitle": "Printed under the title.",
+    "description_source": "Where the description comes from: report, summary or kit.",
+    "authors": "One author a row: authors.1, authors.2, ... (add rows for more).",
+}
 
 
 def write_workbook(pack: Pack, target: Path) -> Path:
@@ -634,7 +642,7 @@ def write_workbook(pack: Pack, target: Path) -> Path:
         row = sheet.max_row + 1
         put(sheet.cell(row, 1), name)
         put(sheet.cell(row, 2), flat.get(name))
-        sheet.cell(row, 3).value = expected.description or None
+        sheet.cell(row, 3).value = expected.description or PACK_HELP.get(name.split(".")[0])
         if expected.required:
             sheet.cell(row, 1).font = bold
             sheet.cell(row, 1).fill = required_fill
@@ -744,7 +752,9 @@ def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
         main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
         pack = load_pack(folder).pack
         notes = []
-        for file in sorted(folder.glob("*.yaml"), key=lambda f: (f.stem != PACK_SHEET, f.stem)):
+        for file in sorted(folder.glob("*.yaml")):
+            if file.stem == PACK_SHEET:
+                continue  # its comments are about YAML files; the pack sheet's third column explains each field
             lines = []
             for line in file.read_text(encoding="utf-8").splitlines():
                 if not line.startswith("#"):
@@ -759,6 +769,6 @@ def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
     readme.append(["About the example in each sheet (replace it with your own findings)"])
     readme.cell(readme.max_row, 1).font = openpyxl.styles.Font(bold=True)
     for sheet, note in notes:
-        readme.append([f"{sheet}: {note.replace('.yaml', '').replace('python generate.py', 'findings-kit')}"])
+        readme.append([f"sheet {sheet}: {note.replace('`', '')}"])
         readme.cell(readme.max_row, 1).alignment = openpyxl.styles.Alignment(wrap_text=True)
     return _save(book, target)

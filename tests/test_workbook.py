@@ -260,7 +260,7 @@ def test_init_xlsx_writes_a_starter_workbook_that_builds(tmp_path):
     assert loaded.pack.id == "my-study"
     assert loaded.pack.statements and loaded.pack.dialogue
     readme = "\n".join(c.value or "" for c in openpyxl.load_workbook(target)["README"]["A"])
-    assert "statements:" in readme and "never the category" in readme  # the template's comments came along
+    assert "sheet statements:" in readme and "never the category" in readme  # the template's comments came along
     again = run_cli("init", "--xlsx", str(target))
     assert again.returncode == 2 and "file exists" in again.stderr
 
@@ -344,3 +344,11 @@ def test_a_formula_that_fails_is_named(exported, tmp_path):
     column = openpyxl.load_workbook(source)["cases"].cell(1, 2).value
     expected = f"{saved}: sheet cases, row 2, column {column}: the cell shows the error #DIV/0!; fix the formula"
     assert _error(saved) == expected
+
+
+def test_shipped_packs_are_named_by_id():
+    from kit.cli import content_path
+
+    assert content_path("teamleren") == ROOT / "content" / "teamleren"
+    with pytest.raises(KitError, match="no shipped pack with this id .shipped: collectief-leren, teamleren"):
+        content_path("teamlere")
