@@ -119,3 +119,15 @@ def test_a_french_guide_prints_french_labels_dates_and_page_numbers(tmp_path):
         assert f"page {len(reader.pages)} sur {len(reader.pages)}" in last, product
     guide = PdfReader(tmp_path / "collectief-leren" / "guide.pdf").pages[0].extract_text()
     assert "Déroulement de la séance" in guide
+
+
+def test_pack_text_is_hyphenated_in_the_packs_language(english_pack, tmp_path):
+    """--lang picks the labels only: the document language (which picks WeasyPrint's hyphenation
+    dictionary, and what a screen reader speaks) stays the language of the pack's words."""
+    result = run_cli("--content", str(english_pack), "--out", str(tmp_path), "--lang", "de", "--only", "answer-key")
+    assert result.returncode == 0, result.stderr
+    from pypdf import PdfReader
+
+    reader = PdfReader(tmp_path / "staff-wellbeing" / "answer-key.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "Je Kategorie: ihre Definition" in reader.pages[0].extract_text()  # German labels
