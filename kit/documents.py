@@ -3,7 +3,7 @@ product, extending the common document template, rendered and fitted."""
 
 from __future__ import annotations
 
-from . import imposition
+from . import glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit
 from .html import render_template
@@ -23,6 +23,7 @@ def build_document(
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
     a `data-fit` box (or for the page budget's fit id).
     """
+    glyphs.check(ctx)
     sheet = imposition.parse_sheet(paper)
     meta = ctx.document_meta(title)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import imposition
+from . import glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit
 from .html import render_template
@@ -189,6 +189,7 @@ def build_cards(
     groups: list[CardGroup],
     fit: Fit,
 ) -> Built:
+    glyphs.check(ctx)
     pages = impose(ctx, groups)
     sheet = imposition.parse_sheet(ctx.options.paper)
     meta = ctx.document_meta(title)
