@@ -84,6 +84,10 @@ def _distance(a: str, b: str) -> float:
     return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b))) ** 0.5
 
 
+# Every default style, lightest first (a pack of ten categories gets them all).
+PALETTE = tuple(Style(colour, ink_for(colour), shape) for colour, shape in zip(COLOURS, SHAPES))
+
+
 def default_colours(count: int) -> list[str]:
     """`count` colours from light to dark, spread over the whole range so
     that a small pack gets greys as far apart as possible."""
