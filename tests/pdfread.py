@@ -115,10 +115,10 @@ def _cid_map(font) -> dict[int, int] | None:
         return None
     cmap = encoding.get_object().get_data().decode("latin-1")
     table = {}
-    for block in re.findall(r"begincidchar(.*?)endcidchar", cmap, re.S):
+    for block in re.findall(r"begincidchar(.*?)endcidchar", cmap, re.DOTALL):
         for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s+(\d+)", block):
             table[int(code, 16)] = int(cid)
-    for block in re.findall(r"begincidrange(.*?)endcidrange", cmap, re.S):
+    for block in re.findall(r"begincidrange(.*?)endcidrange", cmap, re.DOTALL):
         for low, high, cid in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s+(\d+)", block):
             for code in range(int(low, 16), int(high, 16) + 1):
                 table[code] = int(cid) + code - int(low, 16)

@@ -4,10 +4,10 @@ the build line per kind of sheet, the fold line of --duplex fold on the fold."""
 from __future__ import annotations
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
 import pytest
 from conftest import ENGLISH_PACK, run_cli, write_pack
 from pdfread import card_boxes
+from pypdfium2 import raw
 
 MM_PER_PT = 25.4 / 72
 

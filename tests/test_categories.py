@@ -54,7 +54,7 @@ def header_cards(pdf, count):
     try:
         pages = {}
         for i in range(1, count + 1):
-            page, left, top, right, bottom = boxes[f"front-cat-{i}"]
+            page, left, top, right, _ = boxes[f"front-cat-{i}"]
             if page not in pages:
                 pages[page] = document[page].render(scale=DPI / 72).to_pil().convert("RGB")
             image = pages[page]
