@@ -3,11 +3,7 @@ product, extending the common document template, rendered and fitted."""
 
 from __future__ import annotations
 
-import re
-
-from markupsafe import Markup
-
-from . import imposition
+from . import glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit
 from .html import render_template
@@ -27,6 +23,7 @@ def build_document(
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
     a `data-fit` box (or for the page budget's fit id).
     """
+    glyphs.check(ctx)
     sheet = imposition.parse_sheet(paper)
     meta = ctx.document_meta(title)
 
@@ -49,20 +46,22 @@ def build_document(
     return Built(document=document, note=f"{paper}")
 
 
-def css_string(text: str) -> Markup:
-    """A CSS string literal for a margin box's `content`, safe inside <style>."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
-    return Markup(f'"{escaped}"')
+def running(ctx: Context, bottom: str = "", top: str = "") -> dict:
+    """The running footer (`bottom`), head (`top`, from the second page on)
+    and page number of a page product.
 
-
-def page_of_css(pattern: str) -> Markup:
-    """'page {n} of {total}' -> CSS content with the page counters."""
-    parts = []
-    for piece in re.split(r"(\{n\}|\{total\})", pattern):
-        if piece == "{n}":
-            parts.append("counter(page)")
-        elif piece == "{total}":
-            parts.append("counter(pages)")
-        elif piece:
-            parts.append(css_string(piece))
-    return Markup(" ".join(parts))
+    They reach the page as attributes of the `.running` element, which the
+    stylesheet turns into named strings (`string-set: ... attr(...)`): text
+    in them is printed as text and never read as CSS.
+    """
+    before, n, rest = ctx.labels["page_of"].partition("{n}")
+    between, total, after = rest.partition("{total}")
+    if not (n and total):
+        raise ValueError(f"label page_of must hold {{n}} and then {{total}}: {ctx.labels['page_of']!r}")
+    return {
+        "top": top,
+        "bottom": bottom,
+        "page_before": before,
+        "page_between": between,
+        "page_after": after,
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import imposition
+from . import glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit
 from .html import render_template
@@ -18,6 +18,28 @@ from .imposition import Grid, Slot
 
 RULER_MM = 50
 CHUNK_PAGES = 40  # laid out at once; bounds memory on decks of hundreds of sheets
+FOLD_LINE_MM = 0.2  # the dashed fold line of --duplex fold, centred on the fold
+
+# Sheet furniture, in mm. With bleed, cut lines stop this far short of the
+# grid's bleed, so that no background ever covers them.
+CUT_LINE_GAP_MM = 1.0
+# A sheet note is one line of 6.5 pt type: it needs this much room between
+# the printer's unprintable border and the grid ...
+NOTE_ROOM_MM = 3.0
+NOTE_ABOVE_GRID_MM = 3.2  # ... its top sits this far above the grid (one line and a little air)
+NOTE_BELOW_GRID_MM = 0.8  # ... or this far below it
+# With no room below the grid, the second note goes above the first: it needs
+# two notes' room there, and sits this far above the grid.
+TWO_NOTES_ROOM_MM = 6.0
+SECOND_NOTE_ABOVE_GRID_MM = 6.2
+# The ruler is 2 mm wide: beside the grid it needs this much room, and its
+# left edge sits this far left of the grid (0.6 mm of air to the cards).
+RULER_SIDE_ROOM_MM = 3.0
+RULER_LEFT_OF_GRID_MM = 2.6
+# Under the grid (when there is no room beside it) it goes below the bottom
+# note: it needs this much room, and its top sits this far below the grid.
+RULER_BELOW_ROOM_MM = 7.0
+RULER_BELOW_GRID_MM = 4.0
 
 
 @dataclass
@@ -33,6 +55,7 @@ class Card:
 class CardGroup:
     size: tuple[float, float]
     cards: list[Card]
+    name: str = "cards"  # for the build line: "9 statements per a4 sheet"
 
 
 @dataclass
@@ -71,7 +94,7 @@ def _marks(grid: Grid) -> list[tuple[float, float, float, float]]:
         lines += [(x, 0, x, sh) for x in grid.cuts_x]
         lines += [(0, y, sw, y) for y in grid.cuts_y]
         return lines
-    gap = 1.0
+    gap = CUT_LINE_GAP_MM
     for x in grid.cuts_x:
         lines += [(x, 0, x, top - gap), (x, bottom + gap, x, sh)]
     for y in grid.cuts_y:
@@ -87,16 +110,16 @@ def furniture(grid: Grid) -> dict:
     m = grid.margin
     space_top, space_bottom, space_left = top - m, sh - m - bottom, left - m
     spots: dict = {}
-    if space_top >= 3:
-        spots["note_top"] = top - 3.2
-    if space_bottom >= 3:
-        spots["note_bottom"] = bottom + 0.8
-    elif space_top >= 6:
-        spots["note_bottom"] = top - 6.2
-    if space_left >= 3:
-        spots["ruler"] = {"x": left - 2.6, "y": (sh - RULER_MM) / 2, "vertical": True}
-    elif space_bottom >= 7:
-        spots["ruler"] = {"x": (sw - RULER_MM) / 2, "y": bottom + 4, "vertical": False}
+    if space_top >= NOTE_ROOM_MM:
+        spots["note_top"] = top - NOTE_ABOVE_GRID_MM
+    if space_bottom >= NOTE_ROOM_MM:
+        spots["note_bottom"] = bottom + NOTE_BELOW_GRID_MM
+    elif space_top >= TWO_NOTES_ROOM_MM:
+        spots["note_bottom"] = top - SECOND_NOTE_ABOVE_GRID_MM
+    if space_left >= RULER_SIDE_ROOM_MM:
+        spots["ruler"] = {"x": left - RULER_LEFT_OF_GRID_MM, "y": (sh - RULER_MM) / 2, "vertical": True}
+    elif space_bottom >= RULER_BELOW_ROOM_MM:
+        spots["ruler"] = {"x": (sw - RULER_MM) / 2, "y": bottom + RULER_BELOW_GRID_MM, "vertical": False}
     return spots
 
 
@@ -166,6 +189,7 @@ def build_cards(
     groups: list[CardGroup],
     fit: Fit,
 ) -> Built:
+    glyphs.check(ctx)
     pages = impose(ctx, groups)
     sheet = imposition.parse_sheet(ctx.options.paper)
     meta = ctx.document_meta(title)
@@ -190,6 +214,7 @@ def build_cards(
             deck_title=title,
             duplex_note=duplex_note,
             ruler_mm=RULER_MM,
+            fold_line_mm=FOLD_LINE_MM,
             fs=lambda fit_id: sizes.get(fit_id, fit.start),
         )
 
@@ -211,9 +236,23 @@ def build_cards(
 
     chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
     document = documents() if chunked else fitted(pages)
-    grid = max((p.grid for p in pages), key=lambda g: g.per_sheet, default=None)
-    note = ""
-    if grid:
-        turned = ", turned" if grid.rotated else ""
-        note = f"{grid.per_sheet} per {ctx.options.paper} sheet{turned}, duplex {ctx.options.duplex}"
-    return Built(document=document, note=note)
+    return Built(document=document, note=sheet_note(ctx, groups))
+
+
+def sheet_note(ctx: Context, groups: list[CardGroup]) -> str:
+    """The build line: how many cards each kind of sheet holds, e.g.
+    '4 header cards per a4 sheet, 2 statements per a4 sheet (turned), duplex long'."""
+    sheet = imposition.parse_sheet(ctx.options.paper)
+    fold = ctx.options.duplex == "fold"
+    kinds = []
+    for group in groups:
+        if not group.cards:
+            continue
+        size = imposition.fold_card(group.size) if fold else group.size
+        grid = imposition.grid(size, sheet, bleed=ctx.options.bleed, allow_rotation=True)
+        name = f" {group.name}" if len(groups) > 1 else ""
+        turned = " (turned)" if grid.rotated else ""
+        kinds.append(f"{grid.per_sheet}{name} per {ctx.options.paper} sheet{turned}")
+    if not kinds:
+        return ""
+    return f"{', '.join(kinds)}, duplex {ctx.options.duplex}"

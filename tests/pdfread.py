@@ -106,3 +106,68 @@ def font_size_at(path: Path, needle: str) -> float | None:
         return None
     finally:
         pdf.close()
+
+
+def _cid_map(font) -> dict[int, int] | None:
+    """Code -> CID of a Type0 font's embedded encoding CMap (None: identity)."""
+    encoding = font.get("/Encoding")
+    if encoding is None or isinstance(encoding.get_object(), pypdf.generic.NameObject):
+        return None
+    cmap = encoding.get_object().get_data().decode("latin-1")
+    table = {}
+    for block in re.findall(r"begincidchar(.*?)endcidchar", cmap, re.DOTALL):
+        for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s+(\d+)", block):
+            table[int(code, 16)] = int(cid)
+    for block in re.findall(r"begincidrange(.*?)endcidrange", cmap, re.DOTALL):
+        for low, high, cid in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s+(\d+)", block):
+            for code in range(int(low, 16), int(high, 16) + 1):
+                table[code] = int(cid) + code - int(low, 16)
+    return table
+
+
+def glyph_ids(path: Path) -> list[tuple[int, str, int]]:
+    """(page, font name, glyph id) of every glyph the pages show (text drawn
+    by Tj/TJ with a Type0 font, in the page and its form XObjects).
+    Glyph 0 is .notdef: an empty box where a font has no glyph."""
+    from pypdf.generic import ContentStream
+
+    reader = pypdf.PdfReader(path)
+    found = []
+
+    def fonts_of(resources):
+        resources = resources.get_object() if resources else {}
+        return {name: ref.get_object() for name, ref in (resources.get("/Font") or {}).items()}
+
+    def walk(number, stream, fonts, resources):
+        current = None
+        for operands, operator in ContentStream(stream, reader).operations:
+            if operator == b"Tf":
+                current = fonts.get(operands[0])
+            elif operator in (b"Tj", b"TJ", b"'", b'"') and current is not None:
+                items = operands[0] if operator == b"TJ" else [operands[-1]]
+                for item in items:
+                    if not isinstance(item, (bytes, str)):
+                        continue
+                    data = item.original_bytes if hasattr(item, "original_bytes") else bytes(item)
+                    if current.get("/Subtype") != "/Type0":
+                        found.extend((number, str(current.get("/BaseFont")), b) for b in data)
+                        continue
+                    codes = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+                    table = _cid_map(current)
+                    cids = codes if table is None else [table.get(c, 0) for c in codes]
+                    gid_map = current["/DescendantFonts"][0].get_object().get("/CIDToGIDMap")
+                    if gid_map is not None and gid_map != "/Identity":
+                        data_map = gid_map.get_object().get_data()
+                        cids = [int.from_bytes(data_map[2 * c : 2 * c + 2], "big") for c in cids]
+                    found.extend((number, str(current.get("/BaseFont")), gid) for gid in cids)
+        for ref in ((resources or {}).get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                inner = xobject.get("/Resources")
+                walk(number, xobject, {**fonts, **fonts_of(inner)}, inner.get_object() if inner else None)
+
+    for number, page in enumerate(reader.pages):
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources else None
+        walk(number, page.get_contents(), fonts_of(resources), resources)
+    return found

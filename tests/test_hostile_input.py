@@ -141,11 +141,28 @@ def test_any_text_builds_a_valid_pdf_or_fails_with_a_message(tmp_path_factory, w
     assert not list(out.glob("*.part"))
 
 
-def test_right_to_left_and_other_scripts_build(small_pack, tmp_path):
+def test_right_to_left_and_other_scripts_print_or_are_refused(small_pack, tmp_path):
+    """Arabic, Hebrew, Greek and Cyrillic print with real glyphs (no .notdef,
+    every letter in the text layer); CJK, which no shipped font has, is
+    refused with the item and the characters named."""
+    import unicodedata
+
+    from pdfread import glyph_ids
+
+    words = "التعلم الجماعي · למידה שיתופית · Συλλογική μάθηση · Совместное обучение"
     target = small_pack / "statements.yaml"
-    target.write_text(target.read_text().replace("text: Pupils notice calmer classrooms.", "text: 'التعلم الجماعي · 集体学习 · Συλλογική μάθηση'"))
+    original = target.read_text()
+    target.write_text(original.replace("text: Pupils notice calmer classrooms.", f"text: '{words}'"))
     result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
     assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / "staff-wellbeing" / "sort-cards.pdf"
+    assert not [g for g in glyph_ids(pdf) if g[2] == 0]
+    letters = lambda value: {c for c in unicodedata.normalize("NFKC", value) if unicodedata.category(c)[0] == "L"}  # noqa: E731
+    assert letters(words) <= letters(text(pdf))
+
+    target.write_text(original.replace("text: Pupils notice calmer classrooms.", "text: 'التعلم الجماعي · 集体学习'"))
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "cjk"), "--only", "sort-cards")
+    assert result.returncode == 2 and "statements.yaml" in result.stderr and "集 (U+96C6)" in result.stderr
 
 
 def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repairs(small_pack, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..codes import sort_codes
 from ..context import Built, Context, Product
-from ..documents import build_document, css_string, page_of_css
+from ..documents import build_document, running
 from ..palette import category_style
 
 QR_MM = 25.0
@@ -21,7 +21,7 @@ def build(ctx: Context) -> Built:
         categories.append(
             {
                 "category": category,
-                "style": category_style(pack, category),
+                "style": category_style(ctx, category),
                 "rows": [{"code": codes[s.id], "statement": s} for s in statements],
             }
         )
@@ -35,9 +35,7 @@ def build(ctx: Context) -> Built:
         categories=categories,
         marked=marked,
         qr_mm=QR_MM,
-        page_of=page_of_css(ctx.labels["page_of"]),
-        running_left=css_string(pack.citation.short),
-        running_right=css_string(f"{title} – {pack.title}"),
+        running=running(ctx, bottom=pack.citation.short, top=f"{title} – {pack.title}"),
     )
     return built
 

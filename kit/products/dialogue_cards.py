@@ -15,8 +15,8 @@ FIT = Fit(start=13.0, floor=8.0)
 def _cards(ctx: Context) -> list[Card]:
     pack, labels = ctx.pack, ctx.labels
     total = len(pack.dialogue)
-    back = lambda kind, number: {"kind": kind, "number": number, "total": total}  # noqa: E731
-    cards = [Card("about-dialogue", "about", {"about": True}, back("about", None))]
+    back = lambda number: {"number": number, "total": total}  # noqa: E731
+    cards = [Card("about-dialogue", "about", {}, back(None))]
     for number, item in enumerate(pack.dialogue, start=1):
         sources = [labels["sources"][item.source.value]]
         if item.question and item.question_source and item.question_source != item.source:
@@ -26,7 +26,7 @@ def _cards(ctx: Context) -> list[Card]:
                 item.id,
                 item.kind.value,
                 {"item": item, "number": number, "total": total, "source_line": " · ".join(sources)},
-                back(item.kind.value, number),
+                back(number),
             )
         )
     return cards

@@ -5,7 +5,7 @@ session with their minutes, how to use the answer key, and the study itself
 from __future__ import annotations
 
 from ..context import Built, Context, Product
-from ..documents import build_document, css_string, page_of_css
+from ..documents import build_document, running
 from . import DEFAULT_PRODUCTS, get
 
 QR_MM = 25.0
@@ -64,8 +64,7 @@ def build(ctx: Context) -> Built:
         sorting=sorting,
         cover_fields=[k for k in COVER_FIELDS if ctx.values.get(k) or k in BLANK_FIELDS],
         qr_mm=QR_MM,
-        page_of=page_of_css(ctx.labels["page_of"]),
-        running_left=css_string(f"{title} – {ctx.pack.citation.short}"),
+        running=running(ctx, bottom=f"{title} – {ctx.pack.citation.short}"),
     )
 
 

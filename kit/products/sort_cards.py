@@ -1,5 +1,6 @@
 """Sort exercise: a poker-size card per statement (text and code only, never
-its category) and a larger header card per category with its definition."""
+its category) and a header card per category with its definition, at least
+as large as the statement cards."""
 
 from __future__ import annotations
 
@@ -11,24 +12,31 @@ from ..palette import category_style
 from ..sheets import Card, CardGroup, build_cards
 
 STATEMENT_SIZE = "poker"
-HEADER_SIZE = "a7"  # larger than the statements, so the headers stand out on the table
+# The smallest header card: larger than poker statements, so the headers
+# stand out on the table; with larger statement cards the headers grow too.
+MIN_HEADER_SIZE = "a7"
 FIT = Fit(start=12.0, floor=8.0)
+
+
+def header_size(statement_size: tuple[float, float]) -> tuple[float, float]:
+    """At least A7 and at least as wide and as tall as a statement card."""
+    w, h = imposition.parse_card_size(MIN_HEADER_SIZE)
+    return max(w, statement_size[0]), max(h, statement_size[1])
 
 
 def build(ctx: Context) -> Built:
     pack = ctx.pack
     codes = sort_codes(pack)
-    back = {"back": True}
-    headers = [Card("about-sort", "about", {"about": True}, back)]
+    back = {"back": True}  # one back for every card: the deck's name
+    headers = [Card("about-sort", "about", {}, back)]
     for category in pack.categories:
-        style = category_style(pack, category)
+        style = category_style(ctx, category)
         headers.append(Card(category.id, "header", {"category": category, "style": style}, back, face=style.colour))
     # Cards are printed in code order, so a dealt deck is already mixed.
     statements = sorted(pack.statements, key=lambda s: codes[s.id])
     cards = [Card(s.id, "statement", {"statement": s, "code": codes[s.id]}, back) for s in statements]
     size = imposition.parse_card_size(ctx.options.card_size or STATEMENT_SIZE)
-    header_size = imposition.parse_card_size(HEADER_SIZE)
-    groups = [CardGroup(header_size, headers), CardGroup(size, cards)]
+    groups = [CardGroup(header_size(size), headers, "header cards"), CardGroup(size, cards, "statements")]
     return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, FIT)
 
 

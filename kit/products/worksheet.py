@@ -5,7 +5,7 @@ statement with two tick boxes and a line for an example; then room for notes."""
 from __future__ import annotations
 
 from ..context import Built, Context, Product
-from ..documents import build_document, css_string, page_of_css
+from ..documents import build_document, running
 from ..palette import category_style
 
 QR_MM = 22.0
@@ -22,7 +22,7 @@ def build(ctx: Context) -> Built:
     blocks = [
         {
             "category": category,
-            "style": category_style(pack, category),
+            "style": category_style(ctx, category),
             "heading": category.prompt or category.label,
             "statements": pack.statements_of(category.id),
         }
@@ -38,8 +38,7 @@ def build(ctx: Context) -> Built:
         qr_mm=QR_MM,
         empty_lines=EMPTY_LINES,
         note_lines=NOTE_LINES,
-        page_of=page_of_css(ctx.labels["page_of"]),
-        running_left=css_string(f"{title} – {pack.citation.short}"),
+        running=running(ctx, bottom=f"{title} – {pack.citation.short}"),
     )
 
 
