@@ -1,7 +1,12 @@
-"""Fixtures: kits built once per session, by the real command line, and read back."""
+"""Fixtures: kits built once per session and read back.
+
+The default kit is built by the real command line; the variants the print
+tests read are built in this process (`build`), where the command line is
+not what is being tested, and each variant only once (`sort_cards`)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -96,6 +101,30 @@ links:
 }
 
 
+def expected_codes(pack) -> dict[str, str]:
+    """The codes the sort cards must show, by the rule the facilitator is told
+    (written out here again, not taken from the kit): statements ordered by the
+    SHA-256 of "<pack id>/<statement id>", numbered from 1, zero-padded to the
+    width of the largest number and at least two digits."""
+    ordered = sorted(pack.statements, key=lambda s: hashlib.sha256(f"{pack.id}/{s.id}".encode()).hexdigest())
+    width = max(2, len(str(len(ordered))))
+    return {statement.id: f"{number:0{width}d}" for number, statement in enumerate(ordered, start=1)}
+
+
+def cards_by_code(pages, codes: dict[str, str]) -> dict[str, list]:
+    """Statement id -> the front cards that show its code as a whole number."""
+    import re
+
+    found: dict[str, list] = {key: [] for key in codes}
+    for page in pages:
+        for card in page.cards:
+            numbers = set(re.findall(r"\d+", card.text))
+            for key, code in codes.items():
+                if code in numbers:
+                    found[key].append(card)
+    return found
+
+
 def write_pack(folder: Path, files: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
@@ -106,11 +135,38 @@ def write_pack(folder: Path, files: dict[str, str]) -> Path:
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(ROOT / "generate.py"), *args],
+        check=False,
         capture_output=True,
         text=True,
         cwd=ROOT,
         env=env,
     )
+
+
+def build(pack: Path, out: Path, products: str, **options) -> Path:
+    """Build in this process, one product after another: no interpreter to start, no pool."""
+    from kit.build import build_kit
+    from kit.context import Options
+
+    results = build_kit(pack, out, products.split(","), Options(**options), jobs=1, force=True)
+    failed = [r for r in results if r.status != "built"]
+    assert not failed, failed
+    return out
+
+
+@pytest.fixture(scope="session")
+def sort_cards(tmp_path_factory, english_pack):
+    """sort_cards(**options) -> the English pack's sort-cards.pdf with those options, built once."""
+    built: dict[tuple, Path] = {}
+
+    def get(**options) -> Path:
+        key = tuple(sorted(options.items()))
+        if key not in built:
+            out = tmp_path_factory.mktemp("sort-cards")
+            built[key] = build(english_pack, out, "sort-cards", **options) / "sort-cards.pdf"
+        return built[key]
+
+    return get
 
 
 @pytest.fixture(scope="session")
@@ -123,10 +179,7 @@ def default_kit(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def letter_kit(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("letter-kit")
-    result = run_cli("--out", str(out), "--paper", "letter", "--only", "dialogue-cards,sort-cards,answer-key")
-    assert result.returncode == 0, result.stderr
-    return out / "collectief-leren"
+    return build(DEFAULT_PACK, tmp_path_factory.mktemp("letter-kit"), "dialogue-cards,sort-cards", paper="letter")
 
 
 @pytest.fixture(scope="session")
