@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 EXIT_OK = 0
@@ -22,5 +23,20 @@ class KitError(Exception):
         where = ""
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
-        return (where + self.detail).replace("\n", " ")
+        return printable((where + self.detail).replace("\n", " "))
+
+
+def printable(text: str) -> str:
+    """`text` with control and bidi-formatting characters escaped (\\x1b, \\u202e),
+    so that a file name or pack text cannot move the cursor, recolour or
+    reorder what the terminal shows."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == " " or unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
