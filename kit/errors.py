@@ -8,6 +8,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM, as shells report SIGINT
 
 
 class KitError(Exception):
@@ -24,6 +25,14 @@ class KitError(Exception):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         return printable((where + self.detail).replace("\n", " "))
+
+
+class Interrupted(KeyboardInterrupt):
+    """A build stopped by Ctrl-C or SIGTERM; `written` are the PDFs it wrote (each whole)."""
+
+    def __init__(self, written: list[str]):
+        super().__init__()
+        self.written = written
 
 
 def printable(text: str) -> str:

@@ -207,6 +207,10 @@ def _describe(error: dict) -> tuple[tuple, str]:
         return loc, f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
     if kind == "missing":
         return loc, f"missing field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
+    if kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        length = len(error.get("input") or "")
+        return loc, f"{_name(loc)} is {length:,} characters; at most {limit:,} fit where it is printed: shorten it"
     message = error["msg"]
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
