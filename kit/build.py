@@ -172,8 +172,15 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         _busy = False
 
 
+_stops = 0  # SIGTERMs received
+
+
 def _on_sigterm(signum, frame):
-    if _busy:
+    global _stops
+    _stops += 1
+    # WeasyPrint swallows every exception while it draws an SVG (the QR codes):
+    # a stop that was swallowed comes again, and the third one ends the process.
+    if _busy and _stops < 3:
         raise Cancelled()
     os._exit(EXIT_INTERRUPTED)
 
@@ -182,15 +189,18 @@ def _watch_parent(parent: int) -> None:
     # A worker whose main process was killed stops too, instead of rendering on unseen.
     while os.getppid() == parent:
         time.sleep(0.2)
-    os.kill(os.getpid(), signal.SIGTERM)
+    while True:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.3)
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the main process decides and stops
     # the workers with SIGTERM, so that each stops in the same, clean way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    # the parent is named by the main process: it may have died while this one started
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 def _run(args: tuple) -> Result:
@@ -201,12 +211,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and stop the workers: SIGTERM, then SIGKILL after STOP_SECONDS."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
     deadline = time.monotonic() + STOP_SECONDS
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
+    while time.monotonic() < deadline and any(process.is_alive() for process in processes):
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # again: one may have been swallowed (see _on_sigterm)
+        for process in processes:
+            process.join(max(0.0, min(0.3, deadline - time.monotonic())))
     for process in processes:
         if process.is_alive():
             process.kill()
@@ -227,7 +238,8 @@ def render_all(tasks: list[tuple], jobs: int | None):
         return
     # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_worker_start,
+                               initargs=(os.getpid(),))
     try:
         futures = {pool.submit(_run, args): index for index, args in enumerate(tasks)}
         for future in as_completed(futures):

@@ -8,6 +8,7 @@ pydantic error can be traced back to the line it came from.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import KitError
-from .model import SECTION_FILES, Pack, PathError
+from .model import MAX_ITEMS, SECTION_FILES, Pack, PathError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # libyaml's parser where PyYAML has it (ten times faster); both only build plain data.
@@ -25,6 +26,9 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACK_FILE = "pack.yaml"
 # A pack needs 4 levels (pack > cases > case > questions); the rest is room for mistakes.
 MAX_DEPTH = 20
+# Values (keys, texts, lists) in one file: room for MAX_ITEMS items of the largest kind; it stops
+# a file of millions of tiny values before they are all built.
+MAX_NODES = 60_000  # 30 per item
 
 
 @dataclass
@@ -100,6 +104,8 @@ def _parse(file: Path):
         loader = SAFE_LOADER(text)
     except yaml.YAMLError as exc:  # a character YAML does not allow, seen before parsing
         raise KitError(f"invalid YAML: {getattr(exc, 'reason', exc)}", file, _line_at(text, getattr(exc, "position", 0))) from None
+    collecting = gc.isenabled()
+    gc.disable()  # the node tree holds no cycles; collecting while it grows costs more than building it
     try:
         node = _compose(loader, file)
         if node is None:
@@ -113,6 +119,8 @@ def _parse(file: Path):
         raise KitError(f"invalid YAML: {exc}", file) from None
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
     return data, node
 
 
@@ -130,7 +138,7 @@ def _compose(loader, file: Path):
     """
     stack: list[list] = []  # [node, seen keys, pending key]
     root = None
-    documents = 0
+    documents = count = 0
     while loader.check_event():
         event = loader.get_event()
         line = event.start_mark.line + 1 if event.start_mark else None
@@ -176,6 +184,10 @@ def _compose(loader, file: Path):
                 parent[2] = None
         elif isinstance(node, yaml.ScalarNode):
             root = node
+        count += 1
+        if count > MAX_NODES:
+            raise KitError(f"more than {MAX_NODES:,} values in one file; a pack holds at most {MAX_ITEMS:,} items",
+                           file, line)
         if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
             if len(stack) >= MAX_DEPTH:
                 raise KitError(f"nested more than {MAX_DEPTH} levels deep; a pack needs 4 at most", file, line)
@@ -286,6 +298,8 @@ def load_pack(folder: Path | str) -> LoadedPack:
             )
         if not isinstance(section_data, list):
             raise KitError(f"{file.name} must be a list of items (each starting with '- ')", file, 1)
+        if len(section_data) > MAX_ITEMS:  # said before thousands of items are validated
+            raise KitError(f"the file holds {len(section_data):,} items; a pack holds at most {MAX_ITEMS:,}", file, 1)
         data[section] = section_data
         _record_lines(section_node, file, (section,), lines)
         files.append(file)
