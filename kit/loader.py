@@ -28,7 +28,7 @@ PACK_FILE = "pack.yaml"
 MAX_DEPTH = 20
 # Values (keys, texts, lists) in one file: room for MAX_ITEMS items of the largest kind; it stops
 # a file of millions of tiny values before they are all built.
-MAX_NODES = 60_000  # 30 per item
+MAX_NODES = 50 * MAX_ITEMS
 
 
 @dataclass

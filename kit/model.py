@@ -24,7 +24,12 @@ from pydantic import (
 # Limits that bound the work of a build: every list entry counts as an item
 # (statements, guide steps, authors, links, a case's questions, ...), and
 # every text field is capped at what its printed place can hold.
-MAX_ITEMS = 2000
+MAX_ITEMS = 1200  # a team day uses a few hundred
+# Per section, what its product can print in well under a minute on 2 cores
+# (a dialogue card costs about three sort cards); the poster holds far fewer
+# recommendations than this and says so.
+SECTION_LIMITS = {"statements": 1100, "dialogue": 400, "recommendations": 100, "categories": 50,
+                  "definitions": 200, "cases": 200, "guide": 100}
 MAX_TEXT_CHARS = 300_000  # all text of a pack: about 100 pages of answer key
 MAX_URL_LENGTH = 300
 WORD_CHARS = 40  # a question word on a header card
@@ -244,6 +249,9 @@ class Pack(Strict):
                 f"the pack holds {total} items (every list entry counts: statements, guide steps, authors, links, "
                 f"questions, ...); at most {MAX_ITEMS} are allowed"
             )
+        for section, limit in SECTION_LIMITS.items():
+            if len(getattr(self, section)) > limit:
+                raise PathError((section,), f"{len(getattr(self, section)):,} {section}; at most {limit:,} are allowed")
         chars = _text_length(self)
         if chars > MAX_TEXT_CHARS:
             raise ValueError(

@@ -88,8 +88,13 @@ def test_a_pack_file_over_5_mb_is_refused(small_pack, tmp_path):
 def test_more_items_than_the_limit_are_refused(small_pack, tmp_path):
     from kit.model import MAX_ITEMS
 
-    items = [{"id": f"s-{i}", "category": "drivers", "text": "A statement.", "source": "kit"} for i in range(MAX_ITEMS + 1)]
+    from kit.model import SECTION_LIMITS
+
+    count = SECTION_LIMITS["statements"]
+    items = [{"id": f"s-{i}", "category": "drivers", "text": "A statement.", "source": "kit"} for i in range(count)]
     (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
+    guide = [{"title": f"Step {i}", "minutes": 5, "text": "Talk."} for i in range(MAX_ITEMS - count)]
+    (small_pack / "guide.yaml").write_text(yaml.safe_dump(guide))
     result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and f"at most {MAX_ITEMS}" in result.stderr
 
@@ -443,3 +448,13 @@ def test_a_long_batch_cell_is_a_bad_row_naming_line_and_column(tmp_path):
     csv.write_text("school,team\nDe Linde,A\nHet Anker," + "x" * 500 + "\n", encoding="utf-8")
     rows = read_rows(csv)
     assert rows[0].error == "" and f"{csv}:3: column 'team'" in rows[1].error
+
+
+def test_a_deck_longer_than_a_build_can_print_in_a_minute_is_refused(small_pack):
+    from kit.model import SECTION_LIMITS
+
+    limit = SECTION_LIMITS["dialogue"]
+    cards = [{"id": f"d-{i}", "kind": "question", "question": "What would help?", "source": "kit"} for i in range(limit + 1)]
+    (small_pack / "dialogue.yaml").write_text(yaml.safe_dump(cards))
+    error = _load_error(small_pack)
+    assert error.file.endswith("dialogue.yaml") and f"at most {limit}" in error.detail

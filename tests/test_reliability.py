@@ -292,3 +292,38 @@ def test_a_hostile_pack_fails_fast_in_bounded_memory(tmp_path, runs, kind):
     assert len(run.stderr) == 1 and named in run.stderr[0], run.stderr
     assert seconds < 10 and peak < 300
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+# --- What the output folder holds after a build ---
+
+
+def test_a_product_the_pack_no_longer_has_is_removed_not_left_behind(tmp_path, runs):
+    pack = write_pack(tmp_path / "pack", ENGLISH_PACK)
+    args = ["--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,guide", "--jobs", "1"]
+    runs.append(first := Run(*args))
+    assert first.wait() == 0, first.stderr
+    out = tmp_path / "out" / "staff-wellbeing"
+    guide = (out / "guide.pdf").read_bytes()
+    assert (out / "sort-cards.pdf").is_file() and (out / ".kit-cache" / "sort-cards.json").is_file()
+    (pack / "statements.yaml").unlink()
+    runs.append(second := Run(*args[:-4], "--only", "sort-cards"))
+    assert second.wait() == 0, second.stderr
+    assert "sort-cards: skipped, the pack has no statements; removed the sort-cards.pdf of an earlier build" in second.stdout
+    assert not (out / "sort-cards.pdf").exists() and not (out / ".kit-cache" / "sort-cards.json").exists()
+    assert (out / "guide.pdf").read_bytes() == guide  # a product this build was not asked for is untouched
+
+
+def test_a_cache_record_vouches_only_for_the_bytes_it_was_written_with(tmp_path, runs):
+    pack = write_pack(tmp_path / "pack", ENGLISH_PACK)
+    args = ["--content", str(pack), "--out", str(tmp_path / "out"), "--only", "guide", "--jobs", "1"]
+    runs.append(first := Run(*args))
+    assert first.wait() == 0, first.stderr
+    pdf = tmp_path / "out" / "staff-wellbeing" / "guide.pdf"
+    good = pdf.read_bytes()
+    # another build's bytes of the same size, as an unlocked writer could have left them
+    pdf.write_bytes(good[:-20] + good[-20:].replace(b"%%EOF", b"%%EOX"))
+    assert pdf.stat().st_size == len(good) and pdf.read_bytes() != good
+    runs.append(second := Run(*args))
+    assert second.wait() == 0, second.stderr
+    assert "unchanged" not in second.stdout[0]
+    assert pdf.read_bytes() == good
