@@ -34,7 +34,7 @@ MAX_TEXT_CHARS = 300_000  # all text of a pack: about 100 pages of answer key
 MAX_URL_LENGTH = 300
 WORD_CHARS = 40  # a question word on a header card
 LINE_CHARS = 200  # a title, label or name: one or two lines
-TEXT_CHARS = 1000  # the text of one card or one paragraph
+TEXT_CHARS = 2000  # the text of a card or a paragraph: half a page (a card that cannot hold it says so)
 LONG_CHARS = 4000  # a description, a case or a guide step: most of a page
 VALUE_CHARS = 80  # a --set value or batch cell (school, team, ...): printed on one line of a card
 

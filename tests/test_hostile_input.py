@@ -332,7 +332,7 @@ def test_a_200_kb_statement_is_refused_naming_the_field(small_pack):
     line = next(n for n, text in enumerate((small_pack / "statements.yaml").read_text().splitlines(), 1) if "word word" in text)
     error = _load_error(small_pack)
     assert error.file.endswith("statements.yaml") and error.line == line
-    assert "statements[2].text is 200,000 characters" in error.detail and "at most 1,000" in error.detail
+    assert "statements[2].text is 200,000 characters" in error.detail and "at most 2,000" in error.detail
 
 
 @pytest.mark.parametrize("section, entry", [
