@@ -86,9 +86,7 @@ def test_a_pack_file_over_5_mb_is_refused(small_pack, tmp_path):
 
 
 def test_more_items_than_the_limit_are_refused(small_pack, tmp_path):
-    from kit.model import MAX_ITEMS
-
-    from kit.model import SECTION_LIMITS
+    from kit.model import MAX_ITEMS, SECTION_LIMITS
 
     count = SECTION_LIMITS["statements"]
     items = [{"id": f"s-{i}", "category": "drivers", "text": "A statement.", "source": "kit"} for i in range(count)]
@@ -401,9 +399,8 @@ def test_out_that_cannot_be_written_is_bad_input(tmp_path, monkeypatch):
     from kit import build
 
     monkeypatch.setattr(build.os, "access", lambda path, mode: False)  # root may write anywhere
-    with pytest.raises(KitError, match="cannot write in the output folder"):
-        with build.locked(tmp_path / "out"):
-            pass
+    with pytest.raises(KitError, match="cannot write in the output folder"), build.locked(tmp_path / "out"):
+        pass
 
 
 def test_an_oversized_set_value_names_the_option(small_pack, tmp_path):
@@ -458,3 +455,10 @@ def test_a_deck_longer_than_a_build_can_print_in_a_minute_is_refused(small_pack)
     (small_pack / "dialogue.yaml").write_text(yaml.safe_dump(cards))
     error = _load_error(small_pack)
     assert error.file.endswith("dialogue.yaml") and f"at most {limit}" in error.detail
+
+
+def test_set_values_too_wide_for_the_about_card_are_named(small_pack, tmp_path):
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
+                     "--jobs", "1", "--set", "school=" + "W" * 60, "--set", "team=" + "M" * 60)
+    assert result.returncode == 2
+    assert "'about-dialogue' does not fit" in result.stderr and "--set school=, --set team=" in result.stderr

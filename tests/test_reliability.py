@@ -35,7 +35,7 @@ class Run:
                 limits()
 
         self.process = subprocess.Popen([*GENERATE, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, preexec_fn=preexec)
+                                        text=True, preexec_fn=preexec)  # noqa: PLW1509 - before any thread
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self._readers = [threading.Thread(target=self._read, args=(stream, lines), daemon=True)
@@ -80,7 +80,7 @@ class Run:
     def alive(self) -> list[str]:
         """Processes of the build's session still running (zombies have ended)."""
         listing = subprocess.run(["ps", "-o", "pid=,stat=,args=", "--sid", str(self.process.pid)],
-                                 capture_output=True, text=True).stdout
+                                 capture_output=True, text=True, check=False).stdout
         return [line for line in listing.splitlines() if line.split()[1][0] != "Z"]
 
     def stop(self):
