@@ -9,10 +9,13 @@ next to the PDF.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -20,12 +23,14 @@ from pathlib import Path
 
 from . import __version__
 from .context import Context, Options
-from .errors import KitError
+from .errors import EXIT_INTERRUPTED, Interrupted, KitError
 from .loader import load_pack
 from .paths import KIT, LAYOUTS
 from .products import REGISTRY, get
 
 CACHE_DIR = ".kit-cache"
+LOCK_FILE = ".kit-lock"  # never deleted, so that every build of a folder locks the same file
+STOP_SECONDS = 1.5  # how long stopped workers get to clean up before they are killed
 
 
 @dataclass
@@ -65,25 +70,53 @@ def _cache_file(out: Path, product_id: str) -> Path:
     return out / CACHE_DIR / f"{product_id}.json"
 
 
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _cached(out: Path, product_id: str, key: str) -> dict | None:
     try:
         record = json.loads(_cache_file(out, product_id).read_text())
         pdf = out / f"{product_id}.pdf"
-        if record.get("key") == key and pdf.is_file() and pdf.stat().st_size == record.get("size"):
+        if (
+            record.get("key") == key
+            and pdf.is_file()
+            and pdf.stat().st_size == record.get("size")
+            and _digest(pdf) == record.get("sha256")
+        ):
             return record
-    except (OSError, ValueError):
-        pass  # no record or a broken one (an interrupted build): render again
+    except (OSError, ValueError, AttributeError):
+        pass  # no record, a broken one, or one written beside other bytes: render again
     return None
 
 
 def _remember(out: Path, product_id: str, key: str, pages: int, note: str) -> None:
+    """Record what was built, with the digest of the PDF as it lies on disk now.
+
+    Called after the PDF is in place: should the build stop between the two
+    writes, the old record's digest does not match the new PDF and the next
+    build renders it again.
+    """
     pdf = out / f"{product_id}.pdf"
-    record = {"key": key, "pages": pages, "note": note, "size": pdf.stat().st_size}
+    record = {"key": key, "pages": pages, "note": note, "size": pdf.stat().st_size, "sha256": _digest(pdf)}
     path = _cache_file(out, product_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(record))
     os.replace(tmp, path)
+
+
+def _forget(out: Path, product_id: str) -> bool:
+    """Remove a product's PDF and record left by an earlier build; True if there was a PDF."""
+    pdf = out / f"{product_id}.pdf"
+    existed = pdf.is_file()
+    pdf.unlink(missing_ok=True)
+    _cache_file(out, product_id).unlink(missing_ok=True)
+    return existed
 
 
 def plan_product(
@@ -93,7 +126,11 @@ def plan_product(
     product = get(product_id)
     missing = product.missing(loaded.pack)
     if missing:
-        return Result(product_id, status="skipped", message=f"the pack has no {' or '.join(missing)}"), ""
+        message = f"the pack has no {' or '.join(missing)}"
+        # a PDF of an earlier build would look like part of this kit: it goes
+        if _forget(out, product_id):
+            message += f"; removed the {product_id}.pdf of an earlier build"
+        return Result(product_id, status="skipped", message=message), ""
     key = fingerprint(product_id, loaded.files, options, shared)
     record = None if force else _cached(out, product_id, key)
     if record:
@@ -101,9 +138,18 @@ def plan_product(
     return None, key
 
 
+_busy = False  # in a worker: a product is being rendered
+
+
+class Cancelled(BaseException):
+    """Raised in a worker by SIGTERM: unwinds the render (removing its .part file)."""
+
+
 def render_product(pack_folder: str, out: str, product_id: str, options: Options, key: str) -> Result:
-    """Render one product; runs in a worker process. Never raises."""
+    """Render one product; runs in a worker process. Never raises, except to stop."""
+    global _busy
     started = time.perf_counter()
+    _busy = True
     try:
         from .render import write_pdf  # imports WeasyPrint: only where rendering happens
 
@@ -116,15 +162,75 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         return Result(product_id, str(target), pages, built.note, time.perf_counter() - started)
     except KitError as exc:
         return Result(product_id, status="error", message=exc.one_line())
+    except Cancelled:
+        os._exit(EXIT_INTERRUPTED)  # the .part file is gone; nothing half-written stays
     except Exception as exc:  # noqa: BLE001 - reported as an internal failure, exit 1
         if os.environ.get("KIT_DEBUG"):
             raise
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
+    finally:
+        _busy = False
+
+
+_stops = 0  # SIGTERMs received
+
+
+def _on_sigterm(signum, frame):
+    global _stops
+    _stops += 1
+    # WeasyPrint swallows every exception while it draws an SVG (the QR codes):
+    # a stop that was swallowed comes again, and the third one ends the process.
+    if _busy and _stops < 3:
+        raise Cancelled()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _watch_parent(parent: int) -> None:
+    # A worker whose main process was killed stops too, instead of rendering on unseen.
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    while True:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.3)
+
+
+def _worker_start(parent: int) -> None:
+    # Ctrl-C reaches the whole process group; the main process decides and stops
+    # the workers with SIGTERM, so that each stops in the same, clean way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    # the parent is named by the main process: it may have died while this one started
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _run(args: tuple) -> Result:
+    return render_product(*args)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and stop the workers: SIGTERM, then SIGKILL after STOP_SECONDS."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_SECONDS
+    while time.monotonic() < deadline and any(process.is_alive() for process in processes):
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # again: one may have been swallowed (see _on_sigterm)
+        for process in processes:
+            process.join(max(0.0, min(0.3, deadline - time.monotonic())))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def render_all(tasks: list[tuple], jobs: int | None):
     """Render each task (render_product's arguments); yields (task index, Result)
-    as each finishes. One job or one task: in this process; otherwise a pool."""
+    as each finishes. One job or one task: in this process; otherwise a pool.
+
+    Closing the generator early (an interrupt, an error in the caller) cancels
+    the queued tasks and stops the workers before it returns.
+    """
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) <= 1:
         for index, args in enumerate(tasks):
@@ -132,25 +238,117 @@ def render_all(tasks: list[tuple], jobs: int | None):
         return
     # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        futures = {pool.submit(render_product, *args): index for index, args in enumerate(tasks)}
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_worker_start,
+                               initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(_run, args): index for index, args in enumerate(tasks)}
         for future in as_completed(futures):
             yield futures[future], future.result()
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
 
 
 def remove_stale_parts(out: Path) -> None:
-    """Half-written files of a build that was killed; the PDFs beside them are whole."""
+    """Half-written files of a build that was stopped; the PDFs beside them are whole.
+
+    Called only under the folder's lock, so no running build owns them.
+    """
     if out.is_dir():
         for part in out.glob(".*.pdf.part"):
             part.unlink(missing_ok=True)
+        for tmp in (out / CACHE_DIR).glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def _writable_folder(out: Path) -> None:
+    """Create the output folder, or say in one line why it cannot be."""
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise KitError("is a file, not a folder; --out names a folder", existing)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KitError(f"cannot create the output folder: {exc.strerror}", out) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise KitError("cannot write in the output folder: permission denied", out)
+
+
+@contextlib.contextmanager
+def locked(out: Path, on_wait=None):
+    """Hold the output folder's lock: one build at a time writes into it.
+
+    A second build waits (`on_wait` is called once, to say so); Ctrl-C stops
+    the waiting. The lock goes with the process, however it ends.
+    """
+    out = Path(out)
+    _writable_folder(out)
+    path = out / LOCK_FILE
+    try:
+        handle = open(path, "a+b")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise KitError(f"cannot write in the output folder: {exc.strerror}", out) from None
+    with handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            from filelock import FileLock, Timeout
+
+            lock = FileLock(str(path) + ".win")
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if on_wait:
+                    on_wait()
+                lock.acquire()
+            with lock:
+                yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _identity(path: Path):
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def render_tasks(tasks: list[tuple], jobs: int | None, on_result):
+    """Run `tasks` (render_product's arguments), calling `on_result(index, Result)`
+    as each finishes; an interrupt becomes `Interrupted` listing the PDFs that
+    were written before it (each whole: PDFs are replaced, never written over)."""
+    targets = [Path(args[1]) / f"{args[2]}.pdf" for args in tasks]
+    before = [_identity(target) for target in targets]
+    try:
+        with contextlib.closing(render_all(tasks, jobs)) as results:
+            for index, result in results:
+                on_result(index, result)
+    except KeyboardInterrupt:
+        for folder in {target.parent for target in targets}:
+            remove_stale_parts(folder)  # of a worker that had to be killed
+        written = [str(t) for t, old in zip(targets, before) if _identity(t) not in (old, None)]
+        raise Interrupted(written) from None
 
 
 def select(only: str | None) -> list[str]:
     from .products import DEFAULT_PRODUCTS
 
-    if not only:
+    if only is None:
         return list(DEFAULT_PRODUCTS)
     wanted = [p.strip() for p in only.split(",") if p.strip()]
+    if not wanted:
+        raise KitError(f"--only names no product; products: {', '.join(REGISTRY)}")
     for product_id in wanted:
         if product_id not in REGISTRY:
             raise KitError(f"unknown product {product_id!r}; products: {', '.join(REGISTRY)}")
@@ -167,23 +365,32 @@ def build_kit(
     jobs: int | None = None,
     on_result=None,
     loaded=None,
+    on_wait=None,
 ) -> list[Result]:
-    """Build `products` of the pack into `out`; `on_result` is called as each finishes."""
+    """Build `products` of the pack into `out`; `on_result` is called as each finishes.
+
+    `on_wait` is called when another build holds the folder and this one waits.
+    """
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
-    remove_stale_parts(Path(out))
-    results: list[Result] = []
-    todo = []
-    shared = shared_digest()
-    for product_id in products:
-        settled, key = plan_product(loaded, Path(out), product_id, options, force, shared)
-        if settled:
-            results.append(settled)
+    out = Path(out)
+    with locked(out, on_wait):
+        remove_stale_parts(out)
+        results: list[Result] = []
+        todo = []
+        shared = shared_digest()
+        for product_id in products:
+            settled, key = plan_product(loaded, out, product_id, options, force, shared)
+            if settled:
+                results.append(settled)
+                if on_result:
+                    on_result(settled)
+            else:
+                todo.append((str(pack_folder), str(out), product_id, options, key))
+
+        def done(_, result):
+            results.append(result)
             if on_result:
-                on_result(settled)
-        else:
-            todo.append((str(pack_folder), str(out), product_id, options, key))
-    for _, result in render_all(todo, jobs):
-        results.append(result)
-        if on_result:
-            on_result(result)
+                on_result(result)
+
+        render_tasks(todo, jobs, done)
     return results

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
 from . import __version__
 from .context import Options
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, KitError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, KitError, printable
 from .paths import CONTENT, DEFAULT_PACK_ID, LAYOUTS, NEW_PACK
 from .products import DEFAULT_PRODUCTS, REGISTRY
 
@@ -92,15 +93,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def _options(args) -> Options:
     from .imposition import parse_offset
+    from .model import VALUE_CHARS
 
     if not 0 <= args.bleed <= 10:
         raise KitError("--bleed must be between 0 and 10 mm")
+    if args.jobs is not None and args.jobs < 1:
+        raise KitError(f"--jobs must be 1 or more, not {args.jobs}")
     values = []
     for item in args.values:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key.isidentifier():
-            raise KitError(f"--set takes key=value (e.g. school=De Linde), not {item!r}")
+            raise KitError(f"--set takes key=value (e.g. school=De Linde), not {item[:60]!r}")
+        if len(value.strip()) > VALUE_CHARS:
+            raise KitError(f"--set {key}= is {len(value.strip()):,} characters; at most {VALUE_CHARS} fit where it is printed")
         values.append((key, value.strip()))
     if args.pdf_variant:
         from weasyprint.pdf import VARIANTS
@@ -262,8 +268,19 @@ def _batch(args, pack, products, options) -> int:
 
     console = Console(stderr=True)
     rows = read_rows(args.batch)
-    results = build_batch(args.content, args.out / pack.id, products, options, rows,
-                          force=args.force, jobs=args.jobs, console=console)
+    out = args.out / pack.id
+
+    def kit_done(row, done):
+        # without a terminal there is no progress bar: one line per finished kit instead
+        if not console.is_terminal:
+            written = [r for r in done if r.status in ("built", "cached")]
+            failed = sum(r.status in ("error", "internal") for r in done)
+            state = f", {failed} failed" if failed else ""
+            print(printable(f"line {row.line}: {out / row.slug}: {len(written)} PDFs, "
+                            f"{sum(r.pages for r in written)} pages{state}"), flush=True)
+
+    results = build_batch(args.content, out, products, options, rows, force=args.force, jobs=args.jobs,
+                          console=console, on_kit=kit_done, on_wait=lambda: _waiting(out))
     table = Table(title=f"{pack.id}: {len(rows)} rows")
     for column in ("line", "folder", "products", "pages", "status"):
         table.add_column(column)
@@ -271,13 +288,13 @@ def _batch(args, pack, products, options) -> int:
     for row in rows:
         if row.error:
             table.add_row(str(row.line), row.slug or "-", "-", "-", "[red]bad row")
-            print(f"error: {row.error}", file=sys.stderr)
+            print(f"error: {printable(row.error)}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
         done = results.get(row.line, [])
         failed = [r for r in done if r.status in ("error", "internal")]
         for r in failed:
-            print(f"error: line {row.line}: {r.product}: {r.message}", file=sys.stderr)
+            print(printable(f"error: line {row.line}: {r.product}: {r.message}"), file=sys.stderr)
             status = max(status, EXIT_BAD_INPUT if r.status == "error" else EXIT_INTERNAL)
         written = [r for r in done if r.status in ("built", "cached")]
         table.add_row(str(row.line), str(args.out / pack.id / row.slug), str(len(written)),
@@ -325,7 +342,34 @@ def _watch(args, out, products, options, report) -> int:
         time.sleep(0.5)
 
 
+def _waiting(out: Path) -> None:
+    print(printable(f"{out}: another build is writing here; waiting for it to finish (Ctrl-C stops)"),
+          file=sys.stderr, flush=True)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> None:
+    """Say truthfully what an interrupted build left: which PDFs it wrote (whole)."""
+    written = getattr(exc, "written", None)
+    if not written:
+        print("interrupted: no PDF was written; earlier PDFs are unchanged", file=sys.stderr)
+        return
+    if len(written) <= 10:
+        names = ", ".join(written)
+    else:
+        folders = {str(Path(path).parent) for path in written}
+        names = f"{len(written)} PDFs in {len(folders)} folder{'s' if len(folders) != 1 else ''}"
+    print(printable(f"interrupted: wrote {names} (each whole); every other PDF is as it was before this build"),
+          file=sys.stderr)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and hasattr(signal, "SIGTERM"):
+        # SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does
+        signal.signal(signal.SIGTERM, _raise_interrupt)
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv and argv[0] in COMMANDS:
@@ -346,20 +390,21 @@ def main(argv: list[str] | None = None) -> int:
             if result.status in ("built", "cached"):
                 extra = f", {result.note}" if result.note else ""
                 state = "unchanged" if result.status == "cached" else f"{result.seconds:.1f} s"
-                print(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})")
+                print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
+                      flush=True)
             elif result.status == "skipped":
-                print(f"{result.product}: skipped, {result.message}")
+                print(printable(f"{result.product}: skipped, {result.message}"), flush=True)
             else:
                 failures[result.status] += 1
                 label = "error" if result.status == "error" else "internal error"
-                print(f"{label}: {result.product}: {result.message}", file=sys.stderr)
+                print(printable(f"{label}: {result.product}: {result.message}"), file=sys.stderr)
 
         if args.batch:
             return _batch(args, pack, products, options)
         if args.watch:
             return _watch(args, out, products, options, report)
         results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
-                            on_result=report, loaded=loaded)
+                            on_result=report, loaded=loaded, on_wait=lambda: _waiting(out))
         if args.preview:
             _previews(results)
         if failures["internal"]:
@@ -368,9 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     except KitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted; earlier PDFs are unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        _interrupted(exc)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001
         if os.environ.get("KIT_DEBUG"):
             raise

@@ -88,8 +88,14 @@ class Context:
             if self.pack.item(fit_id) is None:
                 file, line = self.loaded.where((fit_id,))
             percent = max(1, round((overflow.ratio - 1) * 100))
+            given = [f"--set {key}=" for key, value in self.options.values if value]
+            if self.pack.item(fit_id) is None and given:
+                # a box that is not a pack item may print the --set values too: they may be what is too long
+                percent = f"{percent}% too long; shorten it or {', '.join(given)}"
+            else:
+                percent = f"{percent}% too long; shorten it"
             return KitError(
-                f"{fit_id!r} does not fit its {what} even at {floor:g} pt: about {percent}% too long; shorten it",
+                f"{fit_id!r} does not fit its {what} even at {floor:g} pt: about {percent}",
                 file,
                 line,
             )

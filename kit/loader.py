@@ -8,6 +8,9 @@ pydantic error can be traced back to the line it came from.
 
 from __future__ import annotations
 
+import gc
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +18,17 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import KitError
-from .model import SECTION_FILES, Pack, PathError
+from .model import MAX_ITEMS, SECTION_FILES, Pack, PathError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # libyaml's parser where PyYAML has it (ten times faster); both only build plain data.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACK_FILE = "pack.yaml"
+# A pack needs 4 levels (pack > cases > case > questions); the rest is room for mistakes.
+MAX_DEPTH = 20
+# Values (keys, texts, lists) in one file: room for MAX_ITEMS items of the largest kind; it stops
+# a file of millions of tiny values before they are all built.
+MAX_NODES = 50 * MAX_ITEMS
 
 
 @dataclass
@@ -52,26 +60,56 @@ def _lookup(lines, path, default_file):
     return lines.get((), (default_file, None))
 
 
-def _parse(file: Path):
+def _read(file: Path) -> bytes:
+    """The bytes of a pack file: a regular file of at most 5 MB, nothing else.
+
+    A FIFO would block, a device reports size 0 and never ends, a folder is
+    not text: each is refused before it is opened for reading.
+    """
     try:
-        size = file.stat().st_size
+        info = os.stat(file)
     except OSError as exc:
         raise KitError(f"cannot read: {exc.strerror}", file) from None
-    if size > MAX_FILE_BYTES:
-        raise KitError(f"file is {size / 1e6:.1f} MB; a pack file may be at most 5 MB", file)
+    if stat.S_ISDIR(info.st_mode):
+        raise KitError("is a folder, not a file", file)
+    if not stat.S_ISREG(info.st_mode):
+        raise KitError("not a regular file (a device, pipe or socket); a pack file must be a plain text file", file)
+    if info.st_size > MAX_FILE_BYTES:
+        raise KitError(f"file is {info.st_size / 1e6:.1f} MB; a pack file may be at most 5 MB", file)
     try:
-        text = file.read_text(encoding="utf-8")
+        # O_NONBLOCK: should the file have been swapped for a FIFO since stat(), open() must not hang.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise KitError(f"cannot read: {exc.strerror}", file) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise KitError("not a regular file; a pack file must be a plain text file", file)
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise KitError(f"cannot read: {exc.strerror}", file) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise KitError("file is over 5 MB; a pack file may be at most 5 MB", file)
+    return data
+
+
+def _parse(file: Path):
+    """(data, node) of a pack file; (None, None) when it holds no YAML at all."""
+    data = _read(file)
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise KitError(f"not UTF-8 text (byte {exc.start})", file) from None
     try:
         loader = SAFE_LOADER(text)
     except yaml.YAMLError as exc:  # a character YAML does not allow, seen before parsing
         raise KitError(f"invalid YAML: {getattr(exc, 'reason', exc)}", file, _line_at(text, getattr(exc, "position", 0))) from None
+    collecting = gc.isenabled()
+    gc.disable()  # the node tree holds no cycles; collecting while it grows costs more than building it
     try:
-        node = loader.get_single_node()
+        node = _compose(loader, file)
         if node is None:
             return None, None
-        _refuse_duplicate_keys(node, file)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -81,6 +119,8 @@ def _parse(file: Path):
         raise KitError(f"invalid YAML: {exc}", file) from None
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
     return data, node
 
 
@@ -88,18 +128,71 @@ def _line_at(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
-def _refuse_duplicate_keys(node, file):
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    raise KitError(f"key {key.value!r} appears twice", file, key.start_mark.line + 1)
-                seen.add(key.value)
-            _refuse_duplicate_keys(value, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _refuse_duplicate_keys(item, file)
+def _compose(loader, file: Path):
+    """The document's node tree, built from the parser's events without recursion.
+
+    Replaces PyYAML's composer, which follows aliases (a few hundred bytes of
+    nested aliases expand to gigabytes) and recurses once per level (libyaml's
+    crashes the process on deep nesting). Here an alias is refused where it
+    stands, nesting is bounded, and a key given twice in a mapping is refused.
+    """
+    stack: list[list] = []  # [node, seen keys, pending key]
+    root = None
+    documents = count = 0
+    while loader.check_event():
+        event = loader.get_event()
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise KitError("more than one YAML document (a second '---'); a pack file holds one", file, line)
+            continue
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise KitError(f"alias *{event.anchor} refused: a pack file may not repeat text by reference; write it out", file, line)
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            node = stack.pop()[0]
+            node.end_mark = event.end_mark
+            if not stack:
+                root = node
+            continue
+        tag = event.tag
+        if isinstance(event, yaml.ScalarEvent):
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+            if tag is None or tag == "!":
+                tag = loader.resolve(kind, None, event.implicit)
+            node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        else:  # pragma: no cover - every event kind is handled above
+            raise KitError(f"invalid YAML: unexpected {type(event).__name__}", file, line)
+        if stack:
+            parent = stack[-1]
+            if isinstance(parent[0], yaml.SequenceNode):
+                parent[0].value.append(node)
+            elif parent[2] is None:
+                if isinstance(node, yaml.ScalarNode):
+                    if node.value in parent[1]:
+                        raise KitError(f"key {node.value!r} appears twice", file, line)
+                    parent[1].add(node.value)
+                parent[2] = node
+            else:
+                parent[0].value.append((parent[2], node))
+                parent[2] = None
+        elif isinstance(node, yaml.ScalarNode):
+            root = node
+        count += 1
+        if count > MAX_NODES:
+            raise KitError(f"more than {MAX_NODES:,} values in one file; a pack holds at most {MAX_ITEMS:,} items",
+                           file, line)
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            if len(stack) >= MAX_DEPTH:
+                raise KitError(f"nested more than {MAX_DEPTH} levels deep; a pack needs 4 at most", file, line)
+            stack.append([node, set(), None])
+    return root
 
 
 def _record_lines(node, file, prefix, lines):
@@ -126,6 +219,10 @@ def _describe(error: dict) -> tuple[tuple, str]:
         return loc, f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
     if kind == "missing":
         return loc, f"missing field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
+    if kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        length = len(error.get("input") or "")
+        return loc, f"{_name(loc)} is {length:,} characters; at most {limit:,} fit where it is printed: shorten it"
     message = error["msg"]
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
@@ -141,26 +238,46 @@ def _name(loc: tuple) -> str:
     return out
 
 
+def _pack_files(folder: Path) -> list[Path]:
+    """The YAML files of the pack folder, by name (whatever kind of file they are)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries]
+    except OSError as exc:
+        raise KitError(f"cannot read the pack folder: {exc.strerror}", folder) from None
+    return sorted(folder / name for name in names if name.endswith((".yaml", ".yml")) and not name.startswith("."))
+
+
 def load_pack(folder: Path | str) -> LoadedPack:
     folder = Path(folder)
     from .workbook import is_table_pack, load_table_pack  # a .xlsx workbook or a folder of CSV files
 
     if is_table_pack(folder):
         return load_table_pack(folder)
-    if not folder.is_dir():
-        raise KitError("content pack folder not found", folder)
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        raise KitError("content pack folder not found", folder) from None
+    except OSError as exc:
+        raise KitError(f"cannot read the pack folder: {exc.strerror}", folder) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise KitError("not a folder; --content names a pack folder (with pack.yaml in it)", folder)
+    files_in_folder = _pack_files(folder)
     main_file = folder / PACK_FILE
-    if not main_file.is_file():
+    if main_file not in files_in_folder:
         raise KitError(f"not a content pack: {PACK_FILE} is missing", folder)
 
     lines: dict[tuple, tuple[Path, int]] = {}
     data, node = _parse(main_file)
+    if data is None:
+        raise KitError("the file is empty (or holds only comments); it must give the pack's id, title, ...", main_file)
     if not isinstance(data, dict):
         raise KitError("pack.yaml must be a mapping of fields (id:, title:, ...)", main_file, 1)
     _record_lines(node, main_file, (), lines)
     files = [main_file]
 
-    for file in sorted(folder.glob("*.y*ml")):
+    by_section: dict[str, Path] = {}
+    for file in files_in_folder:
         if file.name == PACK_FILE:
             continue
         section = file.stem
@@ -169,13 +286,24 @@ def load_pack(folder: Path | str) -> LoadedPack:
                 f"unknown pack file; section files are named {', '.join(s + '.yaml' for s in SECTION_FILES)}",
                 file,
             )
+        if section in by_section:
+            raise KitError(
+                f"both {by_section[section].name} and {file.name} hold {section}; keep one of them", file
+            )
+        by_section[section] = file
         if section in data:
             raise KitError(f"section {section!r} is also given in {PACK_FILE}; keep it in one place", file)
         section_data, section_node = _parse(file)
         if section_data is None:
-            continue
+            raise KitError(
+                f"the file is empty (or holds only comments); give the {section} as a list, or delete the file "
+                f"if the pack has no {section}",
+                file,
+            )
         if not isinstance(section_data, list):
             raise KitError(f"{file.name} must be a list of items (each starting with '- ')", file, 1)
+        if len(section_data) > MAX_ITEMS:  # said before thousands of items are validated
+            raise KitError(f"the file holds {len(section_data):,} items; a pack holds at most {MAX_ITEMS:,}", file, 1)
         data[section] = section_data
         _record_lines(section_node, file, (section,), lines)
         files.append(file)

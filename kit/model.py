@@ -21,10 +21,32 @@ from pydantic import (
     model_validator,
 )
 
-MAX_ITEMS = 5000
+# Limits that bound the work of a build: every list entry counts as an item
+# (statements, guide steps, authors, links, a case's questions, ...), and
+# every text field is capped at what its printed place can hold.
+MAX_ITEMS = 1200  # a team day uses a few hundred
+# Per section, what its product can print in well under a minute on 2 cores
+# (a dialogue card costs about three sort cards); the poster holds far fewer
+# recommendations than this and says so.
+SECTION_LIMITS = {"statements": 1100, "dialogue": 400, "recommendations": 100, "categories": 50,
+                  "definitions": 200, "cases": 200, "guide": 100}
+MAX_TEXT_CHARS = 300_000  # all text of a pack: about 100 pages of answer key
 MAX_URL_LENGTH = 300
+WORD_CHARS = 40  # a question word on a header card
+LINE_CHARS = 200  # a title, label or name: one or two lines
+TEXT_CHARS = 2000  # the text of a card or a paragraph: half a page (a card that cannot hold it says so)
+LONG_CHARS = 4000  # a description, a case or a guide step: most of a page
+VALUE_CHARS = 80  # a --set value or batch cell (school, team, ...): printed on one line of a card
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+def _capped(limit: int):
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)]
+
+
+Text = _capped(TEXT_CHARS)
+Word = _capped(WORD_CHARS)
+Line = _capped(LINE_CHARS)
+LongText = _capped(LONG_CHARS)
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
@@ -44,6 +66,16 @@ def _http_url(value: str) -> str:
 
 
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+def _text_length(value) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, BaseModel):
+        return sum(_text_length(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, (list, tuple)):
+        return sum(_text_length(item) for item in value)
+    return 0
 
 
 class PathError(ValueError):
@@ -74,32 +106,32 @@ class Sourced(Strict):
 class Contact(Strict):
     """A researcher to contact about the findings."""
 
-    name: Text
+    name: Line
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    affiliation: Text | None = None
+    affiliation: Line | None = None
 
 
 class Link(Strict):
     """A further address, printed as text under the citation."""
 
-    label: Text
+    label: Line
     url: HttpUrl
 
 
 class Citation(Strict):
     """How the source is cited: in full on posters and keys, short on cards."""
 
-    text: Text = Field(description="The full reference, as it should be printed.")
-    short: Text = Field(description="A short form for card footers, e.g. 'De Smet et al. (2020)'.")
-    reference: Text | None = Field(None, description="Publisher's reference number.")
+    text: LongText = Field(description="The full reference, as it should be printed.")
+    short: Line = Field(description="A short form for card footers, e.g. 'De Smet et al. (2020)'.")
+    reference: Line | None = Field(None, description="Publisher's reference number.")
 
 
 class Definition(Sourced):
     """A term the team needs, e.g. who counts as an external professional."""
 
     id: Id
-    term: Text
-    question: Text | None = Field(None, description="The question word, e.g. WIE.")
+    term: Line
+    question: Word | None = Field(None, description="The question word, e.g. WIE.")
     text: Text
 
 
@@ -107,8 +139,8 @@ class Category(Sourced):
     """A sort category: a header card, a section of the answer key and of the worksheet."""
 
     id: Id
-    label: Text
-    question: Text = Field(description="The question word printed on the header card, e.g. HOE.")
+    label: Line
+    question: Word = Field(description="The question word printed on the header card, e.g. HOE.")
     definition: Text
     prompt: Text | None = Field(None, description="Reflection question, e.g. 'Welke randvoorwaarden herken je?'.")
     prompt_context: Text | None = Field(None, description="Framing under the prompt, e.g. 'Denk aan ...'.")
@@ -122,14 +154,14 @@ class Statement(Sourced):
     id: Id
     category: Id
     text: Text
-    group: Text | None = Field(None, description="Optional sub-label, e.g. a dimension within the category.")
+    group: Line | None = Field(None, description="Optional sub-label, e.g. a dimension within the category.")
 
 
 class Recommendation(Sourced):
     """One recommendation, printed whole on the poster."""
 
     id: Id
-    title: Text | None = None
+    title: Line | None = None
     text: Text
 
 
@@ -146,7 +178,7 @@ class DialogueCard(Sourced):
 
     id: Id
     kind: DialogueKind
-    title: Text | None = None
+    title: Line | None = None
     text: Text | None = Field(None, description="The prompt: a scenario, a finding, a case.")
     question: Text | None = Field(None, description="The question for the team.")
     question_source: Source | None = Field(
@@ -165,18 +197,18 @@ class Case(Sourced):
     """A practice example or other case for discussion."""
 
     id: Id
-    title: Text
-    text: Text
-    organisation: Text | None = None
+    title: Line
+    text: LongText
+    organisation: Line | None = None
     questions: list[Text] = Field(default_factory=list)
 
 
 class GuideStep(Strict):
     """One step of the session in the facilitator guide."""
 
-    title: Text
+    title: Line
     minutes: Annotated[int, Field(ge=0, le=600)]
-    text: Text
+    text: LongText
 
 
 # Sections that may live in a file of their own next to pack.yaml.
@@ -188,12 +220,12 @@ class Pack(Strict):
 
     id: Id
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")]
-    title: Text
-    subtitle: Text | None = None
-    description: Text | None = Field(None, description="A paragraph on what the findings are about.")
+    title: Line
+    subtitle: Line | None = None
+    description: LongText | None = Field(None, description="A paragraph on what the findings are about.")
     description_source: Source = Source.report
     citation: Citation
-    authors: list[Text] = Field(default_factory=list)
+    authors: list[Line] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     report_url: HttpUrl = Field(description="The page every QR code points to.")
     links: list[Link] = Field(default_factory=list, description="Further links printed as text under the citation.")
@@ -210,9 +242,22 @@ class Pack(Strict):
     @model_validator(mode="after")
     def _references(self):
         sections = ("definitions", "categories", "statements", "recommendations", "dialogue", "cases")
-        total = sum(len(getattr(self, s)) for s in sections)
+        lists = sections + ("authors", "contacts", "links", "guide")
+        total = sum(len(getattr(self, s)) for s in lists) + sum(len(case.questions) for case in self.cases)
         if total > MAX_ITEMS:
-            raise ValueError(f"the pack holds {total} items; at most {MAX_ITEMS} are allowed")
+            raise ValueError(
+                f"the pack holds {total} items (every list entry counts: statements, guide steps, authors, links, "
+                f"questions, ...); at most {MAX_ITEMS} are allowed"
+            )
+        for section, limit in SECTION_LIMITS.items():
+            if len(getattr(self, section)) > limit:
+                raise PathError((section,), f"{len(getattr(self, section)):,} {section}; at most {limit:,} are allowed")
+        chars = _text_length(self)
+        if chars > MAX_TEXT_CHARS:
+            raise ValueError(
+                f"the pack holds {chars:,} characters of text; at most {MAX_TEXT_CHARS:,} are allowed "
+                "(about 100 printed pages)"
+            )
         seen: dict[str, tuple] = {}
         for section in sections:
             for index, item in enumerate(getattr(self, section)):

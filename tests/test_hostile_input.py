@@ -4,6 +4,7 @@ call the network, and any text either builds or fails with a message."""
 from __future__ import annotations
 
 import http.server
+import os
 import signal
 import subprocess
 import sys
@@ -84,11 +85,16 @@ def test_a_pack_file_over_5_mb_is_refused(small_pack, tmp_path):
     assert result.returncode == 2 and "dialogue.yaml" in result.stderr and "5 MB" in result.stderr
 
 
-def test_more_than_5000_items_are_refused(small_pack, tmp_path):
-    items = [{"id": f"s-{i}", "category": "drivers", "text": "A statement.", "source": "kit"} for i in range(5001)]
+def test_more_items_than_the_limit_are_refused(small_pack, tmp_path):
+    from kit.model import MAX_ITEMS, SECTION_LIMITS
+
+    count = SECTION_LIMITS["statements"]
+    items = [{"id": f"s-{i}", "category": "drivers", "text": "A statement.", "source": "kit"} for i in range(count)]
     (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
+    guide = [{"title": f"Step {i}", "minutes": 5, "text": "Talk."} for i in range(MAX_ITEMS - count)]
+    (small_pack / "guide.yaml").write_text(yaml.safe_dump(guide))
     result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
-    assert result.returncode == 2 and "at most 5000" in result.stderr
+    assert result.returncode == 2 and f"at most {MAX_ITEMS}" in result.stderr
 
 
 def test_a_url_too_long_for_a_scannable_qr_code_is_refused(small_pack, tmp_path):
@@ -110,8 +116,9 @@ def test_any_bytes_as_a_pack_file_load_or_fail_with_a_message(tmp_path, data):
     try:
         load_pack(folder)
     except KitError as exc:
-        assert "statements.yaml" in str(exc) or "pack" in str(exc)
-        assert "\n" not in exc.one_line()
+        # only statements.yaml changed, so the message names it (the folder's own name says "pack")
+        assert exc.file == str(folder / "statements.yaml"), exc.one_line()
+        assert "\n" not in exc.one_line() and exc.one_line().isprintable()
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -165,22 +172,310 @@ def test_right_to_left_and_other_scripts_print_or_are_refused(small_pack, tmp_pa
     assert result.returncode == 2 and "statements.yaml" in result.stderr and "集 (U+96C6)" in result.stderr
 
 
+def _kill_during_a_write(args, out, product):
+    """Start a build and SIGKILL it while it is writing `product` (its .part file exists)."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args, "--force"], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            parts = list(out.glob(f".{product}-*.pdf.part"))
+            if parts and parts[0].stat().st_size > 0:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                return parts[0]
+            time.sleep(0.002)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    raise AssertionError(f"the build ended before it was seen writing {product}")
+
+
 def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repairs(small_pack, tmp_path):
+    # enough cards that writing the deck takes a while; --jobs 1: the killed process is the writer
+    items = [{"id": f"s-{i}", "category": "drivers", "text": f"Statement number {i} about the team.", "source": "kit"}
+             for i in range(150)]
+    (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
     args = ["--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards", "--jobs", "1"]
     assert run_cli(*args).returncode == 0
     out = tmp_path / "out" / "staff-wellbeing"
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
-    for delay in (0.8, 1.6, 2.4):
-        process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args, "--force"], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        for pdf in out.glob("*.pdf"):  # each PDF is the old one or a whole new one
-            assert len(pypdf.PdfReader(pdf).pages) > 0
+    for product in ("dialogue-cards", "sort-cards"):
+        part = _kill_during_a_write(args, out, product)
+        assert part.exists()  # the kill did interrupt a write ...
+        for pdf in out.glob("*.pdf"):  # ... and each PDF is still the old one or a whole new one
+            assert pdf.read_bytes() == before[pdf.name] or len(pypdf.PdfReader(pdf).pages) > 0
     # break a cache record the way a killed write could leave it
     (out / ".kit-cache" / "sort-cards.json").write_text("{")
     again = run_cli(*args)
     assert again.returncode == 0, again.stderr
     assert not list(out.glob(".*.part"))
     assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before  # reproducible, so the same bytes
+
+
+# --- Hostile and clumsy packs: refused at once, in one line, naming the file ---
+
+
+def _load_error(folder) -> KitError:
+    from kit.loader import load_pack
+
+    started = time.monotonic()
+    with pytest.raises(KitError) as caught:
+        load_pack(folder)
+    assert time.monotonic() - started < 1.0  # refused, not worked through
+    assert "\n" not in caught.value.one_line() and caught.value.one_line().isprintable()
+    return caught.value
+
+
+def alias_bomb(levels: int) -> str:
+    """The classic 'billion laughs': each level repeats the one below nine times."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [2, 7, 9])
+def test_yaml_aliases_are_refused_at_once(small_pack, levels):
+    pack = small_pack / "pack.yaml"
+    pack.write_text(pack.read_text() + alias_bomb(levels))
+    error = _load_error(small_pack)
+    assert error.file == str(pack) and "alias" in error.detail
+    assert error.line == ENGLISH_PACK["pack.yaml"].count("\n") + 2  # the first line with an alias
+
+
+def test_a_merge_key_is_an_alias_too(small_pack):
+    (small_pack / "statements.yaml").write_text(
+        "- &base {id: a, category: drivers, text: One., source: kit}\n- <<: *base\n  id: b\n")
+    error = _load_error(small_pack)
+    assert error.file.endswith("statements.yaml") and error.line == 2
+
+
+@pytest.mark.parametrize("depth", [25, 10_000, 200_000])
+def test_deep_nesting_is_refused(small_pack, depth):
+    (small_pack / "statements.yaml").write_text("[" * depth + "]" * depth)
+    error = _load_error(small_pack)
+    assert error.file.endswith("statements.yaml") and "nested more than 20" in error.detail
+
+
+def test_deep_block_nesting_is_refused(small_pack):
+    (small_pack / "guide.yaml").write_text("".join("  " * i + "- \n" for i in range(30)))
+    error = _load_error(small_pack)
+    assert error.file.endswith("guide.yaml") and "nested" in error.detail
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_only_regular_files_are_read(small_pack, kind):
+    target = small_pack / "statements.yaml"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "dev-zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.mkdir()
+    error = _load_error(small_pack)
+    assert error.file == str(target)
+    assert ("folder" in error.detail) if kind == "folder" else ("not a regular file" in error.detail)
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# statements come later\n# (none yet)\n", "---\n"])
+def test_an_empty_pack_file_is_an_error_not_an_empty_section(small_pack, content):
+    (small_pack / "statements.yaml").write_text(content)
+    error = _load_error(small_pack)
+    assert error.file.endswith("statements.yaml") and "empty" in error.detail
+
+
+def test_an_empty_pack_yaml_is_an_error(small_pack):
+    (small_pack / "pack.yaml").write_text("# to do\n")
+    error = _load_error(small_pack)
+    assert error.file.endswith("pack.yaml") and "empty" in error.detail
+
+
+def test_an_explicit_empty_list_is_a_section_the_pack_lacks(small_pack):
+    from kit.loader import load_pack
+
+    (small_pack / "dialogue.yaml").write_text("[]\n")
+    assert load_pack(small_pack).pack.dialogue == []
+
+
+def test_both_yml_and_yaml_are_named(small_pack):
+    (small_pack / "statements.yml").write_text((small_pack / "statements.yaml").read_text())
+    error = _load_error(small_pack)
+    assert "statements.yaml" in error.detail and "statements.yml" in error.detail
+
+
+def test_control_characters_in_file_names_are_escaped(small_pack, tmp_path):
+    (small_pack / "notes\x1b[2J\x07.yaml").write_text("[]\n")
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "notes\\x1b[2J\\x07.yaml" in result.stderr
+
+
+def test_an_unreadable_pack_file_is_bad_input(small_pack, monkeypatch):
+    # root reads every file whatever its mode, so the refusal is simulated where the file is opened
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("statements.yaml"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    error = _load_error(small_pack)
+    assert error.file.endswith("statements.yaml") and "Permission denied" in error.detail
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may read any file")
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_unreadable_pack_file_or_folder_exits_2(small_pack, tmp_path, what):
+    target = small_pack / "statements.yaml" if what == "file" else small_pack
+    target.chmod(0)
+    try:
+        result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    finally:
+        target.chmod(0o755)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_200_kb_statement_is_refused_naming_the_field(small_pack):
+    items = yaml.safe_load((small_pack / "statements.yaml").read_text())
+    items[2]["text"] = "word " * 40_000
+    (small_pack / "statements.yaml").write_text(yaml.safe_dump(items, width=10**9))
+    line = next(n for n, text in enumerate((small_pack / "statements.yaml").read_text().splitlines(), 1) if "word word" in text)
+    error = _load_error(small_pack)
+    assert error.file.endswith("statements.yaml") and error.line == line
+    assert "statements[2].text is 200,000 characters" in error.detail and "at most 2,000" in error.detail
+
+
+@pytest.mark.parametrize("section, entry", [
+    ("guide", {"title": "Step", "minutes": 5, "text": "Talk."}),
+    ("authors", "A. Author"),
+])
+def test_every_list_entry_counts_against_the_item_limit(small_pack, section, entry):
+    from kit.model import MAX_ITEMS
+
+    pack = yaml.safe_load((small_pack / "pack.yaml").read_text())
+    pack[section] = [dict(entry) if isinstance(entry, dict) else entry for _ in range(MAX_ITEMS + 1)]
+    (small_pack / "pack.yaml").write_text(yaml.safe_dump(pack))
+    error = _load_error(small_pack)
+    assert f"at most {MAX_ITEMS}" in error.detail
+
+
+def test_case_questions_count_against_the_item_limit(small_pack):
+    from kit.model import MAX_ITEMS
+
+    cases = [{"id": "c-1", "title": "A case", "text": "What happened.", "source": "kit",
+              "questions": ["Why?"] * MAX_ITEMS}]
+    (small_pack / "cases.yaml").write_text(yaml.safe_dump(cases))
+    error = _load_error(small_pack)
+    assert f"at most {MAX_ITEMS}" in error.detail
+
+
+def test_the_text_of_a_whole_pack_is_bounded(small_pack):
+    from kit.model import MAX_TEXT_CHARS
+
+    items = [{"id": f"s-{i}", "category": "drivers", "text": "x" * 900, "source": "kit"}
+             for i in range(MAX_TEXT_CHARS // 900 + 1)]
+    (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
+    error = _load_error(small_pack)
+    assert "characters of text" in error.detail
+
+
+# --- Options the user typed: exit 2, one line ---
+
+
+def _one_line_error(*args):
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("jobs", ["-1", "0"])
+def test_jobs_below_one_is_bad_input(small_pack, tmp_path, jobs):
+    assert "--jobs" in _one_line_error("--content", str(small_pack), "--out", str(tmp_path), "--jobs", jobs)
+
+
+def test_only_naming_no_product_is_bad_input(small_pack, tmp_path):
+    assert "--only" in _one_line_error("--content", str(small_pack), "--out", str(tmp_path), "--only", ",,,")
+
+
+def test_out_that_is_a_file_is_bad_input(small_pack, tmp_path):
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"%PDF-")
+    line = _one_line_error("--content", str(small_pack), "--out", str(target), "--only", "guide")
+    assert str(target) in line and "not a folder" in line
+    assert target.read_bytes() == b"%PDF-"
+
+
+def test_out_that_cannot_be_written_is_bad_input(tmp_path, monkeypatch):
+    from kit import build
+
+    monkeypatch.setattr(build.os, "access", lambda path, mode: False)  # root may write anywhere
+    with pytest.raises(KitError, match="cannot write in the output folder"), build.locked(tmp_path / "out"):
+        pass
+
+
+def test_an_oversized_set_value_names_the_option(small_pack, tmp_path):
+    line = _one_line_error("--content", str(small_pack), "--out", str(tmp_path), "--set", "school=" + "De Linde " * 50)
+    assert "--set school=" in line and "pack.yaml" not in line
+
+
+def test_pack_text_in_an_error_cannot_drive_the_terminal(small_pack, tmp_path):
+    target = small_pack / "statements.yaml"
+    target.write_text(target.read_text().replace("category: outcomes", 'category: "\\e[31mred\\e[0m"', 1))
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "\x1b" not in result.stderr
+
+
+# --- Batches ---
+
+
+def test_batch_rows_in_any_script_get_their_own_folders(tmp_path):
+    from kit.batch import read_rows
+
+    csv = tmp_path / "schools.csv"
+    csv.write_text("school,team\n北京第一中学,A\nΕλληνικό Σχολείο,B\nШкола №5,C\nÉcole Sainte-Marie,D\n", encoding="utf-8")
+    rows = read_rows(csv)
+    assert [row.error for row in rows] == ["", "", "", ""]
+    assert [row.slug for row in rows] == ["北京第一中学-a", "ελληνικο-σχολειο-b", "школа-no5-c", "ecole-sainte-marie-d"]
+
+
+def test_a_batch_cell_over_the_field_limit_names_its_line(tmp_path):
+    from kit.batch import read_rows
+
+    csv = tmp_path / "schools.csv"
+    csv.write_text("school,team\nDe Linde,A\nHet Anker," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(KitError) as caught:
+        read_rows(csv)
+    assert caught.value.line == 3 and caught.value.file == str(csv)
+
+
+def test_a_long_batch_cell_is_a_bad_row_naming_line_and_column(tmp_path):
+    from kit.batch import read_rows
+
+    csv = tmp_path / "schools.csv"
+    csv.write_text("school,team\nDe Linde,A\nHet Anker," + "x" * 500 + "\n", encoding="utf-8")
+    rows = read_rows(csv)
+    assert rows[0].error == "" and f"{csv}:3: column 'team'" in rows[1].error
+
+
+def test_a_deck_longer_than_a_build_can_print_in_a_minute_is_refused(small_pack):
+    from kit.model import SECTION_LIMITS
+
+    limit = SECTION_LIMITS["dialogue"]
+    cards = [{"id": f"d-{i}", "kind": "question", "question": "What would help?", "source": "kit"} for i in range(limit + 1)]
+    (small_pack / "dialogue.yaml").write_text(yaml.safe_dump(cards))
+    error = _load_error(small_pack)
+    assert error.file.endswith("dialogue.yaml") and f"at most {limit}" in error.detail
+
+
+def test_set_values_too_wide_for_the_about_card_are_named(small_pack, tmp_path):
+    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
+                     "--jobs", "1", "--set", "school=" + "W" * 60, "--set", "team=" + "M" * 60)
+    assert result.returncode == 2
+    assert "'about-dialogue' does not fit" in result.stderr and "--set school=, --set team=" in result.stderr
