@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KitError
 from .loader import LoadedPack
+from .loader import _read as read_pack_file
 from .model import Pack, PathError
 
 PACK_SHEET = "pack"
@@ -262,15 +263,6 @@ def load_table_pack(path: Path | str) -> TablePack:
     return _build(tables, path, files, origin)
 
 
-def _check_size(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise KitError(f"cannot read: {exc.strerror}", path) from None
-    if size > MAX_FILE_BYTES:
-        raise KitError(f"file is {size / 1e6:.1f} MB; a pack file may be at most 5 MB", path)
-
-
 class _FormulaWithoutValue:
     """A formula cell that was never calculated (written by a program, not saved by a spreadsheet)."""
 
@@ -284,10 +276,10 @@ def _read_workbook(path: Path) -> dict[str, Table]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _check_size(path)
+    data = read_pack_file(path)  # a regular file within the size limit, never a pipe or device
     try:
-        values = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise KitError(f"not a readable .xlsx workbook ({exc})", path) from None
     tables = {}
@@ -326,13 +318,10 @@ def _read_workbook(path: Path) -> dict[str, Table]:
 def _read_csv_folder(folder: Path) -> tuple[dict[str, Table], list[Path]]:
     tables, files = {}, []
     for file in sorted(folder.glob("*.csv")):
-        _check_size(file)
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            text = read_pack_file(file).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise KitError(f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8", file) from None
-        except OSError as exc:
-            raise KitError(f"cannot read: {exc.strerror}", file) from None
         first = text.split("\n", 1)[0]
         # Spreadsheets in many European languages save CSV with semicolons.
         delimiter = max(",;\t", key=first.count)
