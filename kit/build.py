@@ -57,7 +57,11 @@ def fingerprint(product_id: str, pack_files: list[Path], options: Options, share
     for path in pack_files + _files_under(LAYOUTS / product_id):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
-    digest.update(json.dumps([__version__, product_id, asdict(options), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    settings = asdict(options)
+    printed = get(product_id).prints_values
+    if printed is not None:  # a --set value it does not print cannot change its PDF
+        settings["values"] = [item for item in options.values if item[0] in printed]
+    digest.update(json.dumps([__version__, product_id, settings, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     return digest.hexdigest()
 
 
@@ -122,9 +126,15 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
 
 
-def render_all(tasks: list[tuple], jobs: int | None):
+def render_all(tasks: list[tuple], jobs: int | None, pool=None):
     """Render each task (render_product's arguments); yields (task index, Result)
-    as each finishes. One job or one task: in this process; otherwise a pool."""
+    as each finishes. One job or one task: in this process; otherwise a pool,
+    or the caller's own `pool` (a server keeps one, its workers warm)."""
+    if pool is not None:
+        futures = {pool.submit(render_product, *args): index for index, args in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+        return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) <= 1:
         for index, args in enumerate(tasks):
@@ -167,6 +177,7 @@ def build_kit(
     jobs: int | None = None,
     on_result=None,
     loaded=None,
+    pool=None,
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes."""
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
@@ -182,7 +193,7 @@ def build_kit(
                 on_result(settled)
         else:
             todo.append((str(pack_folder), str(out), product_id, options, key))
-    for _, result in render_all(todo, jobs):
+    for _, result in render_all(todo, jobs, pool):
         results.append(result)
         if on_result:
             on_result(result)
