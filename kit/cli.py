@@ -26,6 +26,7 @@ examples:
   %(prog)s                                   build the default kit into output/
   %(prog)s init content/my-study             start a new content pack
   %(prog)s docs                              regenerate docs/content-format.md and the JSON Schema
+  %(prog)s serve                             build, preview and download a kit in the browser
   %(prog)s --only sort-cards --paper letter  one product on US Letter
   %(prog)s --content content/teamleren       another content pack
   %(prog)s --only alignment                  a duplex test sheet for your printer
@@ -153,7 +154,14 @@ def write_docs(argv: list[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": init_pack, "docs": write_docs}
+def serve(argv: list[str]) -> int:
+    """`serve`: the web page and API on this computer (kit/web)."""
+    from .web import serve as run
+
+    return run(argv)
+
+
+COMMANDS = {"init": init_pack, "docs": write_docs, "serve": serve}
 
 
 def _previews(results) -> None:
