@@ -72,30 +72,25 @@ class BodyLimit:
         if length is not None and length.isdigit() and int(length) > self.limit:
             return await _too_large(send)
         seen = 0
-        started = False
-
-        class TooLarge(Exception):
-            pass
+        refused = False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
-            if message["type"] == "http.request":
+            if message["type"] == "http.request" and not refused:
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise TooLarge
+                    # Answer now; the app sees a client that went away (its own answer is dropped).
+                    refused = True
+                    await _too_large(send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def watched(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+            if not refused:
+                await send(message)
 
-        try:
-            await self.app(scope, counted, watched)
-        except TooLarge:
-            if not started:
-                await _too_large(send)
+        await self.app(scope, counted, watched)
 
 
 async def _too_large(send):
@@ -110,12 +105,12 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app):
-        state["builder"] = Builder(workers)
+        state["builder"] = app.state.builder = Builder(workers)
         state["packs"] = shipped_packs()
         try:
             yield
         finally:
-            await asyncio.get_running_loop().run_in_executor(None, state["builder"].close)
+            state["builder"].close()  # the server is stopping: nothing else to answer
 
     app = FastAPI(
         title="findings-kit",
