@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import DEFAULT_PACK, ENGLISH_PACK
+from conftest import ENGLISH_PACK
 from pdfread import contains, text
 from web_server import running_server
 
