@@ -305,3 +305,71 @@ def test_shipped_pack_errors_name_the_file_relative_to_the_pack(tmp_path):
     source.mkdir()
     problem = result_error(f"{source}/statements.yaml:12: 'rv-01' does not fit its card", source)
     assert problem == {"message": "'rv-01' does not fit its card", "file": "statements.yaml", "line": 12}
+
+
+def _start_serve(*args: str):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), "serve", "--no-browser", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    line = process.stdout.readline()  # the address, once it listens
+    return process, line
+
+
+def test_serve_prints_its_address_and_stops_cleanly_on_ctrl_c():
+    import signal
+
+    from web_server import free_port
+
+    port = free_port()
+    process, line = _start_serve("--port", str(port))
+    try:
+        assert f"http://127.0.0.1:{port}/" in line and "token" not in line
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in out
+    assert "Traceback" not in err and "warning" not in err
+
+
+def test_serve_on_a_network_address_warns_and_needs_the_token():
+    import signal
+
+    from web_server import free_port
+
+    port = free_port()
+    process, line = _start_serve("--host", "0.0.0.0", "--port", str(port))
+    try:
+        token = re.search(r"\?token=([\w-]+)", line)[1]
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 403
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", params={"token": token}, timeout=10).status_code == 200
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert "anyone on that network" in err
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error():
+    import socket
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(ROOT / "generate.py"), "serve", "--no-browser", "--port", str(port)],
+                                check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot listen on 127.0.0.1:") and "--port" in result.stderr

@@ -158,21 +158,28 @@ def test_nothing_ticked_is_said_next_to_the_products(browser, server, shots):
 
 def test_pack_text_is_escaped_on_the_page(browser, server, shots):
     page = new_page(browser, server)
-    hostile = ENGLISH_PACK["pack.yaml"].replace("title: Staff wellbeing in small schools",
-                                                'title: "<img src=x onerror=alert(1)><b>Bold</b>"')
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zf:
-        for name, data in {**ENGLISH_PACK, "pack.yaml": hostile, "statements.yaml": "- id: Bad Id\n  text: x\n"}.items():
-            zf.writestr(name, data)
-    page.get_by_label("Or upload your own pack").set_input_files(
-        files=[{"name": "<b>x</b>.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
-    page.get_by_label("School").fill("<script>alert(2)</script>")
-    page.get_by_label("Worksheet").check()
     alerts = []
     page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    hostile = "<img src=x onerror=alert(1)>"
+    statements = ENGLISH_PACK["statements.yaml"].replace("  source: report", f"  source: report\n  '{hostile}': 1", 1)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in {**ENGLISH_PACK, "statements.yaml": statements}.items():
+            zf.writestr(name, data)
+    upload = page.get_by_label("Or upload your own pack")
+    upload.set_input_files(files=[{"name": "pack.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
+    page.get_by_label("Worksheet").check()
     page.get_by_role("button", name="Build").click()
-    page.locator("#err-pack").get_by_text("statements.yaml").wait_for(timeout=30_000)
-    assert page.locator("#err-pack b, #err-pack img, #result img").count() == 0
+    error = page.locator("#err-pack")
+    error.get_by_text("unknown field").wait_for(timeout=30_000)
+    assert hostile in error.inner_text()
+    page.screenshot(path=shots / "14-escaped-error.png", full_page=True)
+
+    upload.set_input_files(files=[{"name": f"{hostile}.zip", "mimeType": "application/zip", "buffer": b"no zip"}])
+    page.get_by_role("button", name="Build").click()
+    error.get_by_text("not a readable zip").wait_for(timeout=30_000)
+    assert hostile in error.inner_text()
+    assert page.locator("main img").count() == 0
     assert alerts == []
 
 
