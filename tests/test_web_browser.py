@@ -235,3 +235,24 @@ def test_every_control_has_a_visible_label(browser, server):
                     : !(el.labels && [...el.labels].some(l => l.offsetParent !== null && l.textContent.trim())))
         .map(el => el.id || el.name)""")
     assert unlabelled == []
+
+
+def test_a_product_that_does_not_fit_names_the_item_and_the_rest_downloads(browser, server, shots):
+    page = new_page(browser, server)
+    long = ENGLISH_PACK["statements.yaml"].replace(
+        "text: Pupils notice calmer classrooms.", "text: " + "Pupils notice much calmer classrooms. " * 60, 1)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in {**ENGLISH_PACK, "statements.yaml": long}.items():
+            zf.writestr(name, data)
+    page.get_by_label("Or upload your own pack").set_input_files(
+        files=[{"name": "pack.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
+    page.get_by_label("Sort cards").check()
+    page.get_by_label("Answer key").check()
+    page.get_by_role("button", name="Build").click()
+    page.locator('#job[aria-busy="false"]').wait_for(timeout=BUILD_TIMEOUT_MS)
+    failed = page.locator("#result-sort-cards")
+    assert "error" in failed.locator(".state").inner_text()
+    assert failed.locator(".field-error").inner_text().startswith("statements.yaml, line 25: 'st-07' does not fit")
+    assert page.get_by_role("link", name="Download Answer key (PDF)").is_visible()
+    page.screenshot(path=shots / "15-product-error.png", full_page=True)

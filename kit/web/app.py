@@ -30,7 +30,7 @@ from . import forms
 from .howto import how_to_print
 from .jobs import Builder, Job
 from .previews import preview_path
-from .uploads import MAX_UPLOAD_BYTES, UploadRefused, save_upload
+from .uploads import MAX_UPLOAD_BYTES, SPREADSHEET_SUFFIXES, UploadRefused, save_upload
 from .words import pick_language, words
 
 HERE = Path(__file__).resolve().parent
@@ -388,7 +388,8 @@ def _load(packs, pack_id, upload, pack_file, folder: Path, problems: forms.Probl
 
 
 def _pack_root(source: Path) -> Path:
-    return source if source.is_dir() else source.parent
+    """The folder a pack's files are named from (an upload's may be gone by now)."""
+    return source.parent if source.suffix.lower() in SPREADSHEET_SUFFIXES else source
 
 
 WHERE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<detail>.*)$")
