@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import KitError
 from ..loader import load_pack
-from ..paths import CONTENT
+from ..paths import CONTENT, DEFAULT_PACK_ID
 from ..products import DEFAULT_PRODUCTS, REGISTRY
 from . import forms
 from .howto import how_to_print
@@ -222,11 +222,14 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         try:
             pack_folder, loaded = await asyncio.get_running_loop().run_in_executor(
                 builder.threads, _load, state["packs"], pack, upload, pack_file, request_folder, problems)
-            if problems:
-                raise _Refused
-        except _Refused:
-            session.lock.release()
-            shutil.rmtree(request_folder, ignore_errors=True)
+        except BaseException:
+            pack_folder = None
+            raise
+        finally:
+            if pack_folder is None or problems:
+                session.lock.release()
+                shutil.rmtree(request_folder, ignore_errors=True)
+        if problems:
             return respond()
         job = Job(secrets.token_urlsafe(12), wanted, session.folder / "out" / loaded.pack.id, loaded.pack.id,
                   options, pack_folder)
@@ -287,8 +290,9 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         "/api/build",
         summary="Build a kit",
         description="Builds the products of a shipped pack (`pack`) or an uploaded one (`pack_file`: a .zip "
-        "of its YAML files or a .xlsx spreadsheet, at most 10 MB) and returns a ZIP with `<product>.pdf` per "
-        "product. Bad input: 422 with `{\"error\", \"file\", \"line\"}`; an upload over 10 MB: 413.",
+        "of its YAML files or a .xlsx spreadsheet, at most 10 MB; it wins over `pack`) and returns a ZIP with "
+        "`<product>.pdf` per product; a product the pack has nothing for is left out and named in the "
+        "`X-Kit-Skipped` header. Bad input: 422 with `{\"error\", \"file\", \"line\"}`; an upload over 10 MB: 413.",
         response_class=Response,
         responses={
             200: {"content": {"application/zip": {}}, "description": "a ZIP of `<product>.pdf` files"},
@@ -297,7 +301,7 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         },
     )
     async def api_build(
-        pack: Annotated[str, Form(description="id of a shipped pack (default: the first shipped pack)")] = "",
+        pack: Annotated[str, Form(description=f"id of a shipped pack (default: {DEFAULT_PACK_ID})")] = "",
         pack_file: Annotated[UploadFile | None, File(description="a .zip of a pack's YAML files, or a .xlsx")] = None,
         products: Annotated[str, Form(description=f"comma-separated product ids (default: {','.join(DEFAULT_PRODUCTS)})")] = "",
         paper: Annotated[str, Form(description="a4 or letter")] = "a4",
@@ -330,8 +334,11 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
             return JSONResponse({"error": str(exc), "file": None, "line": None}, status_code=500)
         finally:
             await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, folder, True)
-        return Response(data, media_type="application/zip",
-                        headers={"Content-Disposition": 'attachment; filename="kit.zip"'})
+        data, skipped = data
+        headers = {"Content-Disposition": 'attachment; filename="kit.zip"'}
+        if skipped:  # a product the pack has nothing for (as the command line says "skipped")
+            headers["X-Kit-Skipped"] = skipped.encode("ascii", "replace").decode()
+        return Response(data, media_type="application/zip", headers=headers)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):
@@ -408,7 +415,7 @@ def result_error(message: str, source: Path) -> dict:
 def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path, products, options) -> bytes:
     problems = forms.Problems()
     if not pack_id and upload is None:
-        pack_id = next(iter(packs), "")
+        pack_id = DEFAULT_PACK_ID if DEFAULT_PACK_ID in packs else next(iter(packs), "")
     source, loaded = _load(packs, pack_id, upload, pack_file, folder / "pack-upload", problems)
     if problems:
         problem = problems.fields["pack"]
@@ -421,7 +428,8 @@ def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path
             raise KitError(f"{result.product}: {problem['message']}", problem["file"], problem["line"])
         if result.status == "internal":
             raise _Internal(f"{result.product}: {result.message}")
-    return _zip(out, [r.product for r in results if r.status in ("built", "cached")])
+    skipped = "; ".join(f"{r.product}: {r.message}" for r in results if r.status == "skipped")
+    return _zip(out, [r.product for r in results if r.status in ("built", "cached")]), skipped
 
 
 def _zip(out: Path, products: list[str]) -> bytes:
