@@ -256,3 +256,11 @@ def test_a_product_that_does_not_fit_names_the_item_and_the_rest_downloads(brows
     assert failed.locator(".field-error").inner_text().startswith("statements.yaml, line 25: 'st-07' does not fit")
     assert page.get_by_role("link", name="Download Answer key (PDF)").is_visible()
     page.screenshot(path=shots / "15-product-error.png", full_page=True)
+
+
+def test_the_api_docs_page_works_offline(browser, server, shots):
+    page = new_page(browser, server)
+    page.goto(f"{server}/docs")
+    assert page.get_by_role("heading", name="POST /api/build").is_visible()
+    page.screenshot(path=shots / "16-api-docs.png", full_page=True)
+    assert page.outside_requests == []
