@@ -264,3 +264,13 @@ def test_the_api_docs_page_works_offline(browser, server, shots):
     assert page.get_by_role("heading", name="POST /api/build").is_visible()
     page.screenshot(path=shots / "16-api-docs.png", full_page=True)
     assert page.outside_requests == []
+
+
+def test_an_upload_over_10_mb_is_refused_next_to_the_field(browser, server, shots):
+    page = new_page(browser, server)
+    page.get_by_label("Or upload your own pack").set_input_files(
+        files=[{"name": "huge.zip", "mimeType": "application/zip", "buffer": b"0" * (10 * 1024 * 1024 + 10)}])
+    page.get_by_label("Poster", exact=True).check()
+    page.get_by_role("button", name="Build").click()
+    page.locator("#err-pack").get_by_text("larger than 10 MB").wait_for(timeout=30_000)
+    page.screenshot(path=shots / "17-too-large.png", full_page=True)

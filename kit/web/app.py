@@ -70,7 +70,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            return await _too_large(send)
+            return await _too_large(scope, send)
         seen = 0
         refused = False
 
@@ -82,7 +82,7 @@ class BodyLimit:
                 if seen > self.limit:
                     # Answer now; the app sees a client that went away (its own answer is dropped).
                     refused = True
-                    await _too_large(send)
+                    await _too_large(scope, send)
                     return {"type": "http.disconnect"}
             return message
 
@@ -93,10 +93,18 @@ class BodyLimit:
         await self.app(scope, counted, watched)
 
 
-async def _too_large(send):
-    body = b'{"error":"the upload is larger than 10 MB","file":null,"line":null}'
+async def _too_large(scope, send):
+    headers = dict(scope.get("headers") or [])
+    if b"hx-request" in headers:  # the page: said next to the upload field
+        w = words(pick_language(headers.get(b"accept-language", b"").decode("latin-1")))
+        body = templates.get_template("result.html.j2").render(
+            w=w, url=str, problems={"pack": w["too_large"]}).encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body = b'{"error":"the upload is larger than 10 MB","file":null,"line":null}'
+        kind = b"application/json"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
