@@ -336,8 +336,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
                 return _error_json(next(iter(problems.fields.values())))
             data = await asyncio.get_running_loop().run_in_executor(
                 builder.threads, _api_build, builder, state["packs"], pack, upload, pack_file, folder, wanted, options)
-        except (KitError, _Refused) as exc:
-            return _error_json(getattr(exc, "detail", str(exc)), getattr(exc, "file", None), getattr(exc, "line", None))
+        except KitError as exc:
+            return _error_json(exc.detail, exc.file, exc.line)
         except _Internal as exc:
             return JSONResponse({"error": str(exc), "file": None, "line": None}, status_code=500)
         finally:
@@ -356,10 +356,6 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
 
 
 REGISTRY_KEYS = {p: p for p in REGISTRY}  # file names come from here, never from the request
-
-
-class _Refused(Exception):
-    pass
 
 
 class _Internal(Exception):
