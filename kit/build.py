@@ -62,7 +62,11 @@ def fingerprint(product_id: str, pack_files: list[Path], options: Options, share
     for path in pack_files + _files_under(LAYOUTS / product_id):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
-    digest.update(json.dumps([__version__, product_id, asdict(options), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    settings = asdict(options)
+    printed = get(product_id).prints_values
+    if printed is not None:  # a --set value it does not print cannot change its PDF
+        settings["values"] = [item for item in options.values if item[0] in printed]
+    digest.update(json.dumps([__version__, product_id, settings, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     return digest.hexdigest()
 
 
@@ -224,13 +228,19 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             process.join(1.0)
 
 
-def render_all(tasks: list[tuple], jobs: int | None):
+def render_all(tasks: list[tuple], jobs: int | None, pool=None):
     """Render each task (render_product's arguments); yields (task index, Result)
-    as each finishes. One job or one task: in this process; otherwise a pool.
+    as each finishes. One job or one task: in this process; otherwise a pool,
+    or the caller's own `pool` (a server keeps one, its workers warm).
 
     Closing the generator early (an interrupt, an error in the caller) cancels
     the queued tasks and stops the workers before it returns.
     """
+    if pool is not None:
+        futures = {pool.submit(render_product, *args): index for index, args in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+        return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) <= 1:
         for index, args in enumerate(tasks):
@@ -324,14 +334,14 @@ def _identity(path: Path):
     return info.st_ino, info.st_mtime_ns, info.st_size
 
 
-def render_tasks(tasks: list[tuple], jobs: int | None, on_result):
+def render_tasks(tasks: list[tuple], jobs: int | None, on_result, pool=None):
     """Run `tasks` (render_product's arguments), calling `on_result(index, Result)`
     as each finishes; an interrupt becomes `Interrupted` listing the PDFs that
     were written before it (each whole: PDFs are replaced, never written over)."""
     targets = [Path(args[1]) / f"{args[2]}.pdf" for args in tasks]
     before = [_identity(target) for target in targets]
     try:
-        with contextlib.closing(render_all(tasks, jobs)) as results:
+        with contextlib.closing(render_all(tasks, jobs, pool)) as results:
             for index, result in results:
                 on_result(index, result)
     except KeyboardInterrupt:
@@ -366,6 +376,7 @@ def build_kit(
     on_result=None,
     loaded=None,
     on_wait=None,
+    pool=None,
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes.
 
@@ -392,5 +403,5 @@ def build_kit(
             if on_result:
                 on_result(result)
 
-        render_tasks(todo, jobs, done)
+        render_tasks(todo, jobs, done, pool)
     return results

@@ -31,6 +31,7 @@ examples:
   %(prog)s export teamleren findings.xlsx    a pack (folder or shipped id) as a spreadsheet
   %(prog)s import findings.xlsx content/x    a spreadsheet as a YAML pack
   %(prog)s docs                              regenerate docs/content-format.md and the JSON Schema
+  %(prog)s serve                             build, preview and download a kit in the browser
   %(prog)s --only sort-cards --paper letter  one product on US Letter
   %(prog)s --content teamleren               another content pack (a folder, or a shipped pack's id)
   %(prog)s --only alignment                  a duplex test sheet for your printer
@@ -248,7 +249,14 @@ def write_docs(argv: list[str]) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": init_pack, "docs": write_docs, "import": import_pack, "export": export_pack}
+def serve(argv: list[str]) -> int:
+    """`serve`: the web page and API on this computer (kit/web)."""
+    from .web import serve as run
+
+    return run(argv)
+
+
+COMMANDS = {"init": init_pack, "docs": write_docs, "import": import_pack, "export": export_pack, "serve": serve}
 
 
 def _previews(results) -> None:

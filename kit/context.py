@@ -21,6 +21,10 @@ from .loader import LoadedPack
 from .model import Pack
 
 
+# The --set keys of the event line (poster, decks, answer key).
+EVENT_KEYS = ("school", "team", "date")
+
+
 @dataclass(frozen=True)
 class Options:
     paper: str = "a4"
@@ -69,7 +73,7 @@ class Context:
             "qr": self.qr,
         }
 
-    def event_line(self, keys=("school", "team", "date")) -> str:
+    def event_line(self, keys=EVENT_KEYS) -> str:
         """'De Linde · Team A · 2026-12-04' from the --set values that are given."""
         return " · ".join(self.values[k] for k in keys if self.values.get(k))
 
@@ -132,6 +136,9 @@ class Product:
     needs: tuple[str, ...]  # pack sections that must not be empty
     build: Callable[[Context], Built]
     paper_option: str = "paper"  # which Options field picks its sheet
+    # The --set keys it prints; only these are in its fingerprint, so a new
+    # school name re-renders only what shows it. None: all of them.
+    prints_values: tuple[str, ...] | None = None
 
     def missing(self, pack: Pack) -> list[str]:
         return [section for section in self.needs if not getattr(pack, section)]

@@ -41,4 +41,4 @@ def build(ctx: Context) -> Built:
     return built
 
 
-PRODUCT = Product(id="alignment", title_label="alignment", needs=(), build=build)
+PRODUCT = Product(id="alignment", title_label="alignment", needs=(), build=build, prints_values=())

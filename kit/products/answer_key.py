@@ -45,4 +45,5 @@ PRODUCT = Product(
     title_label="answer_key",
     needs=("categories", "statements"),
     build=build,
+    prints_values=("school", "team", "date"),
 )

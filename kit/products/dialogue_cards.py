@@ -38,4 +38,5 @@ def build(ctx: Context) -> Built:
     return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], FIT)
 
 
-PRODUCT = Product(id="dialogue-cards", title_label="dialogue_deck", needs=("dialogue",), build=build)
+PRODUCT = Product(id="dialogue-cards", title_label="dialogue_deck", needs=("dialogue",), build=build,
+                  prints_values=("school", "team", "date"))

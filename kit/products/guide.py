@@ -68,4 +68,4 @@ def build(ctx: Context) -> Built:
     )
 
 
-PRODUCT = Product(id="guide", title_label="guide", needs=(), build=build)
+PRODUCT = Product(id="guide", title_label="guide", needs=(), build=build, prints_values=COVER_FIELDS)

@@ -97,4 +97,5 @@ PRODUCT = Product(
     needs=("recommendations",),
     build=build,
     paper_option="poster_paper",
+    prints_values=("school", "team", "date"),
 )

@@ -40,4 +40,5 @@ def build(ctx: Context) -> Built:
     return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, FIT)
 
 
-PRODUCT = Product(id="sort-cards", title_label="sort_deck", needs=("categories", "statements"), build=build)
+PRODUCT = Product(id="sort-cards", title_label="sort_deck", needs=("categories", "statements"), build=build,
+                  prints_values=())

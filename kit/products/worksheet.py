@@ -42,4 +42,5 @@ def build(ctx: Context) -> Built:
     )
 
 
-PRODUCT = Product(id="worksheet", title_label="worksheet", needs=("categories",), build=build)
+PRODUCT = Product(id="worksheet", title_label="worksheet", needs=("categories",), build=build,
+                  prints_values=("name", "school", "team", "date"))

@@ -1,0 +1,444 @@
+"""The local web page and API: FastAPI, server-rendered Jinja2, htmx.
+
+Every URL serves only what it was built for: files are looked up by the
+product ids of the requester's own latest build, never by a path taken from
+the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import secrets
+import shutil
+import zipfile
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..errors import KitError
+from ..loader import load_pack
+from ..paths import CONTENT, DEFAULT_PACK_ID
+from ..products import DEFAULT_PRODUCTS, REGISTRY
+from . import forms
+from .howto import how_to_print
+from .jobs import Builder, Job
+from .previews import preview_path
+from .uploads import MAX_UPLOAD_BYTES, SPREADSHEET_SUFFIXES, UploadRefused, save_upload
+from .words import pick_language, words
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "kit_session"
+CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+templates = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def shipped_packs() -> dict[str, tuple[Path, str]]:
+    """id -> (folder, title) of the packs in content/."""
+    packs = {}
+    for folder in sorted(CONTENT.iterdir()) if CONTENT.is_dir() else []:
+        if (folder / "pack.yaml").is_file():
+            try:
+                pack = load_pack(folder).pack
+            except KitError:
+                continue  # a broken shipped pack is the command line's business
+            packs[pack.id] = (folder, pack.title)
+    return packs
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, counted as they arrive."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await _too_large(scope, send)
+        seen = 0
+        refused = False
+
+        async def counted():
+            nonlocal seen, refused
+            message = await receive()
+            if message["type"] == "http.request" and not refused:
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    # Answer now; the app sees a client that went away (its own answer is dropped).
+                    refused = True
+                    await _too_large(scope, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def watched(message):
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counted, watched)
+
+
+async def _too_large(scope, send):
+    headers = dict(scope.get("headers") or [])
+    if b"hx-request" in headers:  # the page: said next to the upload field
+        w = words(pick_language(headers.get(b"accept-language", b"").decode("latin-1")))
+        body = templates.get_template("result.html.j2").render(
+            w=w, url=str, problems={"pack": w["too_large"]}).encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body = b'{"error":"the upload is larger than 10 MB","file":null,"line":null}'
+        kind = b"application/json"
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
+    state: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(app):
+        state["builder"] = app.state.builder = Builder(workers)
+        state["packs"] = shipped_packs()
+        try:
+            yield
+        finally:
+            state["builder"].close()  # the server is stopping: nothing else to answer
+
+    app = FastAPI(
+        title="findings-kit",
+        summary="Build a kit of print-ready PDFs from a content pack.",
+        lifespan=lifespan,
+        docs_url=None,  # FastAPI's own page loads its scripts from a CDN; ours is offline
+        redoc_url=None,
+    )
+    app.add_middleware(BodyLimit, limit=MAX_UPLOAD_BYTES)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if token and not secrets.compare_digest(request.query_params.get("token", ""), token):
+            return Response("a token is required: use the address printed when the server started\n",
+                            status_code=403, media_type="text/plain")
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def url(path: str) -> str:
+        return f"{path}?token={token}" if token else path
+
+    def render(name: str, request: Request, **context) -> str:
+        language = pick_language(request.headers.get("accept-language"))
+        context.setdefault("w", words(language))
+        return templates.get_template(name).render(url=url, language=language, **context)
+
+    def page_context(request: Request) -> dict:
+        language = pick_language(request.headers.get("accept-language"))
+        from ..labels import labels
+
+        names = labels(language)
+        products = words(language)["product_names"]
+        return {
+            "packs": state["packs"],
+            "products": [(p, products[p]) for p in REGISTRY],
+            "papers": forms.PAPERS,
+            "poster_papers": forms.POSTER_PAPERS,
+            "card_sizes": forms.CARD_SIZE_CHOICES,
+            "duplex_modes": ("long", "short", "none", "fold"),
+            "label_languages": forms.label_languages(),
+            "value_fields": [(k, names[k]) for k in forms.VALUE_FIELDS],
+        }
+
+    def session_of(request: Request):
+        return state["builder"].find_session(request.cookies.get(SESSION_COOKIE))
+
+    def job_of(request: Request, job_id: str) -> Job | None:
+        session = session_of(request)
+        job = session.job if session else None
+        return job if job is not None and secrets.compare_digest(job.id, job_id) else None
+
+    not_found = Response("not found\n", status_code=404, media_type="text/plain")
+
+    # -- the page ------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index(request: Request):
+        session = state["builder"].session(request.cookies.get(SESSION_COOKIE))
+        response = HTMLResponse(render("index.html.j2", request, **page_context(request)))
+        response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/build", response_class=HTMLResponse, include_in_schema=False)
+    async def build_page(
+        request: Request,
+        pack: Annotated[str, Form()] = "",
+        pack_file: Annotated[UploadFile | None, File()] = None,
+        products: Annotated[list[str] | None, Form()] = None,
+        school: Annotated[str, Form()] = "",
+        team: Annotated[str, Form()] = "",
+        date: Annotated[str, Form()] = "",
+        facilitator: Annotated[str, Form()] = "",
+        other_values: Annotated[str, Form()] = "",
+        paper: Annotated[str, Form()] = "a4",
+        poster_paper: Annotated[str, Form()] = "a3",
+        card_size: Annotated[str, Form()] = "",
+        duplex: Annotated[str, Form()] = "long",
+        low_ink: Annotated[str, Form()] = "",
+        bleed: Annotated[str, Form()] = "",
+        lang: Annotated[str, Form()] = "",
+    ):
+        builder: Builder = state["builder"]
+        language = pick_language(request.headers.get("accept-language"))
+        w = words(language)
+        session = builder.session(request.cookies.get(SESSION_COOKIE))
+        problems = forms.Problems()
+        named = [(k, v) for k, v in (("school", school), ("team", team), ("date", date),
+                                     ("facilitator", facilitator)) if v.strip()]
+        values = [(k, v.strip()) for k, v in named] + forms.parse_values(other_values.splitlines(), problems, w)
+        wanted = forms.products_from(products or [], problems, w)
+        options = forms.options_from(
+            {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
+             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+        upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
+
+        def respond(**extra):
+            response = HTMLResponse(render("result.html.j2", request, problems=problems.fields, **extra))
+            response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="strict")
+            return response
+
+        if not session.lock.acquire(blocking=False):
+            problems.add("build", w["busy"])
+            return respond()
+        request_folder = Path(session.folder / f"upload-{secrets.token_hex(8)}")
+        try:
+            pack_folder, loaded = await asyncio.get_running_loop().run_in_executor(
+                builder.threads, _load, state["packs"], pack, upload, pack_file, request_folder, problems)
+        except BaseException:
+            pack_folder = None
+            raise
+        finally:
+            if pack_folder is None or problems:
+                session.lock.release()
+                shutil.rmtree(request_folder, ignore_errors=True)
+        if problems:
+            return respond()
+        job = Job(secrets.token_urlsafe(12), wanted, session.folder / "out" / loaded.pack.id, loaded.pack.id,
+                  options, pack_folder)
+        job.out.mkdir(parents=True, exist_ok=True)
+        builder.start(session, job, pack_folder, loaded, options, cleanup=request_folder if upload else None)
+        if not upload:
+            shutil.rmtree(request_folder, ignore_errors=True)
+        return respond(job=job, **_job_context(job, language, w))
+
+    def _job_context(job: Job, language: str, w: dict) -> dict:
+        return {
+            "names": {p: w["product_names"][p] for p in job.products},
+            "howto": {p: how_to_print(p, job.options, language, w) for p in job.products},
+            "errors": {p: result_error(r.message, job.source) for p, r in list(job.results.items())
+                       if r.status in ("error", "internal")},
+        }
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def job_page(request: Request, job_id: str):
+        job = job_of(request, job_id)
+        if job is None:
+            return not_found
+        language = pick_language(request.headers.get("accept-language"))
+        w = words(language)
+        return HTMLResponse(render("job.html.j2", request, job=job, **_job_context(job, language, w)))
+
+    @app.get("/jobs/{job_id}/files/{product}.pdf", include_in_schema=False)
+    async def job_file(request: Request, job_id: str, product: str):
+        job = job_of(request, job_id)
+        if job is None or product not in job.finished:
+            return not_found
+        return FileResponse(job.out / f"{REGISTRY_KEYS[product]}.pdf", media_type="application/pdf",
+                            filename=f"{product}.pdf", content_disposition_type="attachment")
+
+    @app.get("/jobs/{job_id}/kit.zip", include_in_schema=False)
+    async def job_zip(request: Request, job_id: str):
+        job = job_of(request, job_id)
+        if job is None or not job.done or not job.finished:
+            return not_found
+        data = await asyncio.get_running_loop().run_in_executor(None, _zip, job.out, job.finished)
+        return Response(data, media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{job.pack_id}-kit.zip"'})
+
+    @app.get("/jobs/{job_id}/pages/{product}/{size}/{page}.png", include_in_schema=False)
+    async def job_page_png(request: Request, job_id: str, product: str, size: str, page: int):
+        job = job_of(request, job_id)
+        if job is None or size not in ("thumb", "large") or not 1 <= page <= job.previews.get(product, 0):
+            return not_found
+        path = preview_path(job.out / f"{REGISTRY_KEYS[product]}.pdf", page, size)
+        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    # -- the API ---------------------------------------------------------------
+    @app.get("/healthz", summary="Health check", description="200 while the server is up, even during builds.")
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.post(
+        "/api/build",
+        summary="Build a kit",
+        description="Builds the products of a shipped pack (`pack`) or an uploaded one (`pack_file`: a .zip "
+        "of its YAML files or a .xlsx spreadsheet, at most 10 MB; it wins over `pack`) and returns a ZIP with "
+        "`<product>.pdf` per product; a product the pack has nothing for is left out and named in the "
+        "`X-Kit-Skipped` header. Bad input: 422 with `{\"error\", \"file\", \"line\"}`; an upload over 10 MB: 413.",
+        response_class=Response,
+        responses={
+            200: {"content": {"application/zip": {}}, "description": "a ZIP of `<product>.pdf` files"},
+            413: {"description": "upload larger than 10 MB"},
+            422: {"description": "bad input: `{\"error\": ..., \"file\": ..., \"line\": ...}`"},
+        },
+    )
+    async def api_build(
+        pack: Annotated[str, Form(description=f"id of a shipped pack (default: {DEFAULT_PACK_ID})")] = "",
+        pack_file: Annotated[UploadFile | None, File(description="a .zip of a pack's YAML files, or a .xlsx")] = None,
+        products: Annotated[str, Form(description=f"comma-separated product ids (default: {','.join(DEFAULT_PRODUCTS)})")] = "",
+        paper: Annotated[str, Form(description="a4 or letter")] = "a4",
+        poster_paper: Annotated[str, Form(description="a3 or a2")] = "a3",
+        card_size: Annotated[str, Form(description="dialogue, a6, a7, poker, square or WxH in mm")] = "",
+        duplex: Annotated[str, Form(description="long, short, none or fold")] = "long",
+        low_ink: Annotated[str, Form(description="true for white card faces and dark text")] = "",
+        bleed: Annotated[str, Form(description="bleed in mm (0 to 10)")] = "",
+        lang: Annotated[str, Form(description="language of the printed labels (default: the pack's)")] = "",
+        set: Annotated[list[str] | None, Form(description="key=value, repeatable: school, team, date, facilitator, ...")] = None,
+    ):
+        builder: Builder = state["builder"]
+        w = words("en")
+        problems = forms.Problems()
+        values = forms.parse_values(set or [], problems, w)
+        wanted = forms.products_from([products or ",".join(DEFAULT_PRODUCTS)], problems, w)
+        options = forms.options_from(
+            {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
+             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+        upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
+        folder = builder.request_folder()
+        try:
+            if problems:
+                return _error_json(next(iter(problems.fields.values())))
+            data = await asyncio.get_running_loop().run_in_executor(
+                builder.threads, _api_build, builder, state["packs"], pack, upload, pack_file, folder, wanted, options)
+        except KitError as exc:
+            return _error_json(exc.detail, exc.file, exc.line)
+        except _Internal as exc:
+            return JSONResponse({"error": str(exc), "file": None, "line": None}, status_code=500)
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, shutil.rmtree, folder, True)
+        data, skipped = data
+        headers = {"Content-Disposition": 'attachment; filename="kit.zip"'}
+        if skipped:  # a product the pack has nothing for (as the command line says "skipped")
+            headers["X-Kit-Skipped"] = skipped.encode("ascii", "replace").decode()
+        return Response(data, media_type="application/zip", headers=headers)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs(request: Request):
+        return HTMLResponse(render("docs.html.j2", request, schema=app.openapi(), token_needed=bool(token)))
+
+    return app
+
+
+REGISTRY_KEYS = {p: p for p in REGISTRY}  # file names come from here, never from the request
+
+
+class _Internal(Exception):
+    pass
+
+
+def _error_json(message: str, file: str | None = None, line: int | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "file": file, "line": line}, status_code=422)
+
+
+def _relative(path: str | None, *roots: Path) -> str | None:
+    """A file named in an error, as the user knows it: 'statements.yaml'."""
+    if not path:
+        return path
+    for root in roots:
+        try:
+            return str(Path(path).resolve().relative_to(root.resolve()))
+        except ValueError:
+            continue
+    return Path(path).name
+
+
+def _load(packs, pack_id, upload, pack_file, folder: Path, problems: forms.Problems):
+    """The pack to build, loaded and validated; a problem goes under 'pack'. Runs in a thread."""
+    source = None
+    try:
+        if upload is not None:
+            folder.mkdir()
+            source = save_upload(upload, pack_file.filename, folder)
+        else:
+            if pack_id not in packs:
+                raise KitError(f"unknown pack {pack_id!r}; packs: {', '.join(packs)}")
+            source = packs[pack_id][0]
+        return source, load_pack(source)
+    except KitError as exc:
+        file = exc.file
+        if file and not isinstance(exc, UploadRefused):
+            file = _relative(file, *([_pack_root(source)] if source else []), folder)
+        problems.add("pack", {"message": exc.detail, "file": file, "line": exc.line})
+        return None, None
+
+
+def _pack_root(source: Path) -> Path:
+    """The folder a pack's files are named from (an upload's may be gone by now)."""
+    return source.parent if source.suffix.lower() in SPREADSHEET_SUFFIXES else source
+
+
+WHERE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<detail>.*)$")
+
+
+def result_error(message: str, source: Path) -> dict:
+    """A worker's one-line error ('/tmp/.../statements.yaml:12: ...') as message, file and line."""
+    root = str(_pack_root(source))
+    match = WHERE.match(message)
+    if match and match["file"].startswith(root):
+        return {"message": match["detail"], "file": _relative(match["file"], _pack_root(source)),
+                "line": int(match["line"]) if match["line"] else None}
+    return {"message": message, "file": None, "line": None}
+
+
+def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path, products, options) -> bytes:
+    problems = forms.Problems()
+    if not pack_id and upload is None:
+        pack_id = DEFAULT_PACK_ID if DEFAULT_PACK_ID in packs else next(iter(packs), "")
+    source, loaded = _load(packs, pack_id, upload, pack_file, folder / "pack-upload", problems)
+    if problems:
+        problem = problems.fields["pack"]
+        raise KitError(problem["message"], problem["file"], problem["line"])
+    out = folder / "out"
+    results = builder.run(source, loaded, out, products, options)
+    for result in results:
+        if result.status == "error":
+            problem = result_error(result.message, source)
+            raise KitError(f"{result.product}: {problem['message']}", problem["file"], problem["line"])
+        if result.status == "internal":
+            raise _Internal(f"{result.product}: {result.message}")
+    skipped = "; ".join(f"{r.product}: {r.message}" for r in results if r.status == "skipped")
+    return _zip(out, [r.product for r in results if r.status in ("built", "cached")]), skipped
+
+
+def _zip(out: Path, products: list[str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for product in products:
+            zf.write(out / f"{REGISTRY_KEYS[product]}.pdf", f"{product}.pdf")
+    return buffer.getvalue()

@@ -1,0 +1,58 @@
+"""A rebuild after one changed field re-renders only the products that print it.
+
+Each product says which --set keys it prints (`Product.prints_values`); only
+those are in its fingerprint. Read back from the PDFs: a product prints
+exactly the keys it declares, so leaving the others out of its fingerprint
+can never leave a stale name on paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import DEFAULT_PACK
+from pdfread import contains, text
+
+from kit.build import build_kit, plan_product, shared_digest
+from kit.context import Options
+from kit.loader import load_pack
+from kit.products import REGISTRY, get
+
+KEYS = ("school", "team", "date", "facilitator", "name", "room")
+
+
+def sentinel(key: str) -> str:
+    return f"Zq{key.capitalize()}Mark"
+
+
+@pytest.fixture(scope="module")
+def marked_kit(tmp_path_factory) -> tuple[Path, Options]:
+    out = tmp_path_factory.mktemp("marked")
+    options = Options(values=tuple((key, sentinel(key)) for key in KEYS))
+    results = build_kit(DEFAULT_PACK, out, list(REGISTRY), options, jobs=2)
+    assert all(r.status == "built" for r in results), [(r.product, r.message) for r in results]
+    return out, options
+
+
+@pytest.mark.parametrize("product_id", list(REGISTRY))
+def test_each_product_prints_exactly_the_values_it_declares(marked_kit, product_id):
+    out, _ = marked_kit
+    words = text(out / f"{product_id}.pdf")
+    printed = {key for key in KEYS if contains(words, sentinel(key))}
+    assert printed == set(get(product_id).prints_values or ()), product_id
+
+
+def test_a_new_school_name_reuses_only_what_does_not_show_it(marked_kit):
+    out, options = marked_kit
+    loaded = load_pack(DEFAULT_PACK)
+    shared = shared_digest()
+    renamed = replace(options, values=tuple((k, "Other School" if k == "school" else v) for k, v in options.values))
+    again = {p: plan_product(loaded, out, p, renamed, False, shared)[0] for p in REGISTRY}
+    render = sorted(p for p, settled in again.items() if settled is None)
+    assert render == sorted(p for p in REGISTRY if "school" in get(p).prints_values)
+    assert {p for p, settled in again.items() if settled} == {"sort-cards", "alignment"}
+
+    unused = replace(options, values=tuple((k, "B12" if k == "room" else v) for k, v in options.values))
+    assert all(plan_product(loaded, out, p, unused, False, shared)[0] for p in REGISTRY)
