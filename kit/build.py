@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
+from .audit import audited
 from .context import Context, Options
 from .errors import KitError
 from .loader import load_pack
@@ -110,7 +111,7 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         loaded = load_pack(pack_folder)
         out_dir = Path(out)
         target = out_dir / f"{product_id}.pdf"
-        built = get(product_id).build(Context(loaded, options))
+        built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id)
         pages = write_pdf(built.document, target, options.pdf_variant)
         _remember(out_dir, product_id, key, pages, built.note)
         return Result(product_id, str(target), pages, built.note, time.perf_counter() - started)

@@ -82,18 +82,9 @@ class Context:
     def fit_error(self, what: str):
         """Builds the one-line error for an item whose text does not fit."""
 
-        def describe(fit_id, overflow, floor):
-            file, line = self.loaded.where_item(fit_id)
-            if self.pack.item(fit_id) is None:
-                file, line = self.loaded.where((fit_id,))
-            percent = max(1, round((overflow.ratio - 1) * 100))
-            return KitError(
-                f"{fit_id!r} does not fit its {what} even at {floor:g} pt: about {percent}% too long; shorten it",
-                file,
-                line,
-            )
+        from .audit import fit_error
 
-        return describe
+        return fit_error(self.loaded, what)
 
     def document_meta(self, title: str) -> dict:
         """PDF metadata of a product: title, author, subject, keywords, language, date."""

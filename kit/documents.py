@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from . import imposition
 from .context import Built, Context
-from .fitting import Fit
+from .fitting import Fit, sizes_for
 from .html import render_template
 
 
@@ -39,7 +39,7 @@ def build_document(
             sheet_h=sheet[1],
             **ctx.template_context(),
             title=title,
-            fs=lambda fit_id: sizes.get(fit_id, fit.start if fit else 10.0),
+            fs=sizes_for(fit, sizes),
             **context,
         )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import imposition
 from .context import Built, Context
-from .fitting import Fit
+from .fitting import Fit, sizes_for
 from .html import render_template
 from .imposition import Grid, Slot
 
@@ -190,7 +190,7 @@ def build_cards(
             deck_title=title,
             duplex_note=duplex_note,
             ruler_mm=RULER_MM,
-            fs=lambda fit_id: sizes.get(fit_id, fit.start),
+            fs=sizes_for(fit, sizes),
         )
 
     from .render import render_fitted  # WeasyPrint loads only when something is rendered
