@@ -74,6 +74,25 @@ def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
     return None, None, ""
 
 
+def find_text(pack, text: str) -> str | None:
+    """The item (or pack field) whose words these are, for text no box names."""
+    from .fitting import squash
+
+    wanted = squash(text).casefold()
+    if len(wanted) < 4:
+        return None
+    for name in ("title", "subtitle", "description"):
+        value = getattr(pack, name, None)
+        if value and wanted in squash(value).casefold():
+            return name
+    for section in SECTION_FILES:
+        for entry in getattr(pack, section, []):
+            for field, value in entry:
+                if isinstance(value, str) and wanted in squash(value).casefold():
+                    return f"{field}:{entry.id}" if getattr(entry, "id", None) else None
+    return None
+
+
 def fit_error(loaded, what: str):
     """The one-line error for a fitted box that does not fit even at its floor."""
 
@@ -122,6 +141,8 @@ class Auditor:
 
     def error(self, problem) -> KitError:
         file, line, name = locate(self.loaded, problem.item)
+        if not name:
+            file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
         subject = f"{name}: " if name else ""
         return KitError(f"{subject}{problem.message} (in the {self.product_id})", file, line)
 

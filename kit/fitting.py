@@ -29,8 +29,7 @@ class Fit:
     """One font size per fit id, in points, from `start` down to `floor`.
 
     `limits` gives other (start, floor) pairs by the part of a fit id before
-    its colon ('title', 'label:c1'): such ids are titles and labels, which
-    break long words anywhere once they reach their floor. `page_budget`
+    its colon ('title', 'label:c1'). `page_budget`
     fits a whole document to a number of pages by shrinking `page_fit_id`.
     """
 
@@ -43,38 +42,14 @@ class Fit:
     def bounds(self, fit_id: str) -> tuple[float, float]:
         return self.limits.get(fit_id.split(":")[0], (self.start, self.floor))
 
-    def breaks_words(self, fit_id: str) -> bool:
-        return fit_id.split(":")[0] in self.limits
 
+def sizes_for(fit: Fit | None, sizes: dict, default: float = 10.0) -> Callable[[str], float]:
+    """The templates' `fs(fit_id)`: the size in points the fitting chose."""
 
-# Titles and labels of page products: shrink from the layout's size to these.
-TITLE_LIMITS = {"title": (20.0, 12.0)}
-
-
-class Size(float):
-    """A fitted size in points that knows whether its words may break anywhere."""
-
-    anywhere: bool = False
-
-    def __new__(cls, value: float, anywhere: bool = False):
-        size = super().__new__(cls, value)
-        size.anywhere = anywhere
-        return size
-
-    @property
-    def style(self) -> str:
-        """Inline CSS for a fitted box: its size, and word breaking when it has to."""
-        wrap = "; overflow-wrap: anywhere" if self.anywhere else ""
-        return f"font-size: {float(self):.2f}pt{wrap}"
-
-
-def sizes_for(fit: Fit | None, sizes: dict, default: float = 10.0) -> Callable[[str], Size]:
-    """The templates' `fs(fit_id)`."""
-
-    def fs(fit_id: str) -> Size:
+    def fs(fit_id: str) -> float:
         if fit_id in sizes:
             return sizes[fit_id]
-        return Size(fit.bounds(fit_id)[0] if fit else default)
+        return fit.bounds(fit_id)[0] if fit else default
 
     return fs
 
@@ -185,18 +160,24 @@ def render_fitted(
 ):
     """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
 
-    `make_html(sizes, only)` gives the document with those sizes (`Size`s by
+    `make_html(sizes, only)` gives the document with those sizes (points by
     fit id). When the product can say which pages hold a set of fit ids
     (`pages_of`), `make_html(sizes, only)` gives just those pages: they are
     laid out again and put in place of the old ones, so fitting a few cards
     costs a few pages, not the deck. A line printed over another inside a
     fitted box (a label running into the text below it) counts as overflow
-    of the first of the two.
+    of the first of the two. A word wider than its box at the floor is
+    broken anywhere (hyphenated where the language allows) as a last resort.
     """
     from . import render  # WeasyPrint loads only when something is rendered
 
-    sizes: dict[str, Size] = {}
-    document = probe = render._layout(make_html(sizes, None), stylesheets)
+    sizes: dict[str, float] = {}
+    broken: set[str] = set()
+
+    def html(only):
+        return _break_words(make_html(sizes, only), broken)
+
+    document = probe = render._layout(html(None), stylesheets)
     if fit is None:
         return document
     pages = list(document.pages)
@@ -211,23 +192,41 @@ def render_fitted(
             return document if probe is document else document.copy(pages)
         for fit_id, overflow in found.items():
             start, floor = fit.bounds(fit_id)
-            size = sizes.get(fit_id, Size(start))
-            if size > floor:
-                sizes[fit_id] = Size(smaller(size, overflow, fit))
-            elif fit.breaks_words(fit_id) and not size.anywhere:
-                sizes[fit_id] = Size(floor, anywhere=True)
+            size = sizes.get(fit_id, start)
+            if overflow.axis == "x" and fit_id not in broken and size / overflow.ratio < floor:
+                sizes[fit_id] = floor  # a word too wide even at the floor: break it now
+                broken.add(fit_id)
+            elif size > floor:
+                sizes[fit_id] = smaller(size, overflow, fit)
+            elif overflow.axis == "x" and fit_id not in broken:
+                broken.add(fit_id)
             else:
                 raise describe(fit_id, overflow, floor)
         if pages_of is None:
-            document = probe = render._layout(make_html(sizes, None), stylesheets)
+            document = probe = render._layout(html(None), stylesheets)
             pages = list(document.pages)
         else:
             only = set(found)
-            probe = render._layout(make_html(sizes, only), stylesheets)
+            probe = render._layout(html(only), stylesheets)
             for index, page in zip(pages_of(only), probe.pages, strict=True):
                 pages[index] = page
     first = next(iter(found.values()))
     raise describe(first.fit_id, first, fit.bounds(first.fit_id)[1])
+
+
+def _break_words(html: str, fit_ids: set[str]) -> str:
+    """The document with words in these fitted boxes breakable anywhere."""
+    if not fit_ids:
+        return html
+    selectors = ", ".join(
+        f'[data-fit="{_css_escape(fit_id)}"], [data-fit="{_css_escape(fit_id)}"] *' for fit_id in sorted(fit_ids)
+    )
+    rule = f"<style>{selectors} {{ overflow-wrap: anywhere !important; hyphens: auto !important; }}</style>"
+    return html.replace("</head>", rule + "</head>", 1)
+
+
+def _css_escape(value: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_:." else f"\\{ord(ch):x} " for ch in value)
 
 
 def _overlapping_fits(document) -> list[str]:
@@ -317,6 +316,7 @@ def _line_overlaps(document) -> list[Overlap]:
 class Problem:
     item: str | None  # an item id, a field of the pack ('title'), or None
     message: str
+    text: str = ""  # the text at fault, to find its item when no box names it
 
 
 def _inside(run: Glyphs, left, top, right, bottom) -> bool:
@@ -367,20 +367,20 @@ def check_pages(document) -> list[Problem]:
         for run in _glyph_runs(page_box):
             if run.card is not None:
                 if not _inside(run, *_border_rect(run.card, SAFE_MM)):
-                    problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs past its card's safe area ({SAFE_MM:g} mm inside the cut) on page {number}"))
+                    problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs past its card's safe area ({SAFE_MM:g} mm inside the cut) on page {number}", run.text))
                 continue
             if run.margin or slots:
                 # a running footer, or a card sheet's notes: near the edge, never on a card
                 if not _inside(run, *edge):
-                    problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs off page {number}"))
+                    problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs off page {number}", run.text))
                 elif any(_crosses(run, slot) for slot in slots):
-                    problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} is printed over a card on page {number}"))
+                    problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} is printed over a card on page {number}", run.text))
                 continue
             if not _inside(run, *area):
-                problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs outside the printable area of page {number}"))
+                problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs outside the printable area of page {number}", run.text))
     for overlap in _line_overlaps(document):
         a, b = overlap.first, overlap.second
-        problems.append(Problem(a.item or b.item, f"text {_excerpt(a.text)!r} is printed over {_excerpt(b.text)!r}"))
+        problems.append(Problem(a.item or b.item, f"text {_excerpt(a.text)!r} is printed over {_excerpt(b.text)!r}", a.text if a.item else b.text))
     return problems
 
 

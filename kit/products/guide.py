@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from ..context import Built, Context, Product
 from ..documents import build_document, css_string, page_of_css
+from ..fitting import Fit
 from . import DEFAULT_PRODUCTS, get
 
+# The title shrinks from its layout size to 12 pt, then breaks long words.
+TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (20.0, 12.0)})
 QR_MM = 25.0
 COVER_FIELDS = ("school", "team", "date", "facilitator")
 BLANK_FIELDS = ("school", "date", "facilitator")  # a line to fill in when not given
@@ -58,6 +61,7 @@ def build(ctx: Context) -> Built:
         "guide",
         title,
         ctx.options.paper,
+        fit=TITLE_FIT,
         steps=steps,
         total_minutes=sum(int(s["minutes"]) for s in steps),
         print_items=_print_items(ctx),

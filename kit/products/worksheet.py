@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from ..context import Built, Context, Product
 from ..documents import build_document, css_string, page_of_css
+from ..fitting import Fit
 from ..palette import category_style
 
+# The title shrinks from its layout size to 12 pt, then breaks long words.
+TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (17.0, 12.0)})
 QR_MM = 22.0
 EMPTY_LINES = 6  # writing lines under a question that has no statements
 NOTE_LINES = 7
@@ -34,6 +37,7 @@ def build(ctx: Context) -> Built:
         "worksheet",
         title,
         ctx.options.paper,
+        fit=TITLE_FIT,
         blocks=blocks,
         qr_mm=QR_MM,
         empty_lines=EMPTY_LINES,
