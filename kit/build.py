@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -58,7 +58,10 @@ def fingerprint(product_id: str, pack_files: list[Path], options: Options, share
     for path in pack_files + _files_under(LAYOUTS / product_id):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
-    digest.update(json.dumps([__version__, product_id, asdict(options), os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    settings = asdict(options)
+    if product_id != "guide" or not options.products:
+        settings.pop("products")  # only the guide prints what the build makes
+    digest.update(json.dumps([__version__, product_id, settings, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     return digest.hexdigest()
 
 
@@ -171,6 +174,7 @@ def build_kit(
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes."""
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
+    options = replace(options, products=tuple(products))
     remove_stale_parts(Path(out))
     results: list[Result] = []
     todo = []

@@ -32,6 +32,7 @@ class Options:
     pdf_variant: str | None = None
     lang: str | None = None
     values: tuple[tuple[str, str], ...] = ()  # --set key=value, printed where it helps
+    products: tuple[str, ...] = ()  # what this build makes (the guide follows it); () = the defaults
 
 
 @dataclass
