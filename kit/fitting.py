@@ -106,7 +106,7 @@ def overflows(document) -> dict[str, Overflow]:
             fit_id = element.get("data-fit")
             if not fit_id or not hasattr(box, "content_box_y"):
                 continue
-            flowing = box.style["position"] == "static" and box.height == "auto"
+            flowing = box.style["position"] == "static" and box.style["height"] == "auto"
             top, left = box.content_box_y(), box.content_box_x()
             bottom, right = top + box.height, left + box.width
             need_bottom, need_right = bottom, right
