@@ -206,7 +206,7 @@ def render_fitted(
             document = probe = render._layout(html(None), stylesheets)
             pages = list(document.pages)
         else:
-            only = set(found)
+            only = {fit_id.rpartition(":")[2] for fit_id in found}  # 'label:c1' is on card c1
             probe = render._layout(html(only), stylesheets)
             for index, page in zip(pages_of(only), probe.pages, strict=True):
                 pages[index] = page
@@ -255,6 +255,7 @@ class Glyphs:
     fit_id: str | None
     item: str | None
     margin: bool  # in a page's margin box (a running footer)
+    order: int = 0  # in the document
 
 
 @dataclass
@@ -278,10 +279,12 @@ def _glyph_runs(page_box) -> Iterable[Glyphs]:
         if kind == "LineBox":
             line = id(box)
         if kind == "TextBox" and box.text.strip():
-            yield Glyphs(box.text, box.position_x, box.position_y, box.width, box.height, line, card, fit_id, item, margin)
+            counter[0] += 1
+            yield Glyphs(box.text, box.position_x, box.position_y, box.width, box.height, line, card, fit_id, item, margin, counter[0])
         for child in getattr(box, "children", ()):
             yield from visit(getattr(child, "_box", child), line, card, fit_id, item, margin)
 
+    counter = [0]
     yield from visit(page_box, 0, None, None, None, False)
 
 
@@ -308,7 +311,8 @@ def _line_overlaps(document) -> list[Overlap]:
                     share_y = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
                     share_x = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
                     if share_y > min(a.h, b.h) / 3 and share_x > PX_PER_MM * 0.3:
-                        found.append(Overlap(a, b))
+                        # the first in the document is the one that ran on into the other
+                        found.append(Overlap(a, b) if a.order < b.order else Overlap(b, a))
     return found
 
 

@@ -12,7 +12,7 @@ from ..sheets import Card, CardGroup, build_cards
 
 STATEMENT_SIZE = "poker"
 HEADER_SIZE = "a7"  # larger than the statements, so the headers stand out on the table
-FIT = Fit(start=12.0, floor=8.0)
+FIT = Fit(start=12.0, floor=8.0, limits={"label": (17.0, 9.0)})  # header labels: 17 pt down to 9
 
 
 def build(ctx: Context) -> Built:
