@@ -346,6 +346,19 @@ def _sheet_rect(page_box, inset_mm: float):
     return (x + inset, y + inset, x + page_box.margin_width() - inset, y + page_box.margin_height() - inset)
 
 
+def _trim_rect(card, inset_mm: float):
+    """A card's trim: its declared size from its border edge (a card kind's
+    padding or border must not make the card look larger than it is cut)."""
+    inset = inset_mm * PX_PER_MM
+    x, y = card.border_box_x(), card.border_box_y()
+    w, h = (_px(card.style[name], fallback) for name, fallback in (("width", card.width), ("height", card.height)))
+    return (x + inset, y + inset, x + w - inset, y + h - inset)
+
+
+def _px(value, fallback: float) -> float:
+    return value.value if getattr(value, "unit", None) == "px" else fallback
+
+
 def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:39] + "…"
@@ -370,7 +383,7 @@ def check_pages(document) -> list[Problem]:
         ]
         for run in _glyph_runs(page_box):
             if run.card is not None:
-                if not _inside(run, *_border_rect(run.card, SAFE_MM)):
+                if not _inside(run, *_trim_rect(run.card, SAFE_MM)):
                     problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs past its card's safe area ({SAFE_MM:g} mm inside the cut) on page {number}", run.text))
                 continue
             if run.margin or slots:
@@ -406,7 +419,7 @@ def check_qr(document, min_count: int = 1) -> list[Problem]:
             wanted = float(re.sub("mm$", "", element.get("width", "0")) or 0)
             got_w, got_h = box.width / PX_PER_MM, box.height / PX_PER_MM
             rect = _border_rect(box)
-            limit = _border_rect(card, SAFE_MM - 0.01) if card is not None else _sheet_rect(page_box, SAFE_MM)
+            limit = _trim_rect(card, SAFE_MM - 0.01) if card is not None else _sheet_rect(page_box, SAFE_MM)
             plate = any(child.tag.endswith("rect") and child.get("fill") == "#fff" for child in element)
             if abs(got_w - wanted) > QR_SLACK_MM or abs(got_h - wanted) > QR_SLACK_MM:
                 problems.append(Problem("report_url", f"the QR code on page {number} is {got_w:.1f} mm, not {wanted:g} mm"))

@@ -159,7 +159,9 @@ class Poster:
             chars = self.line_chars(sizes[count], count, width)
             return max(low / chars, chars / high, 1.0)
 
-        usable = [c for c in (1, 2) if sizes[c] >= self.floor] or [2]
+        usable = [c for c in (1, 2) if sizes[c] >= self.floor]
+        if not usable:
+            return self.floor, 2  # too long even at the floor: the last try
         best = min(usable, key=lambda c: (round(badness(c), 2), -sizes[c], c))
         return max(sizes[best], self.floor), best
 
@@ -204,7 +206,7 @@ def build(ctx: Context) -> Built:
         file, line = ctx.loaded.where(("recommendations",))
         percent = max(1, round((height / max(room, 1) - 1) * 100))
         raise KitError(
-            f"the recommendations do not fit one {poster.paper.upper()} poster even at {poster.floor:g} pt: "
+            f"the list of recommendations does not fit one {poster.paper.upper()} poster even at {poster.floor:g} pt: "
             f"about {percent}% too long; shorten them or use --poster-paper a2",
             file,
             line,
