@@ -141,6 +141,7 @@ def test_every_product_of_a_hostile_pack_prints_right_or_names_the_item(tmp_path
     for result in results:
         if result.status == "error":
             message = result.message
+            print(f"{result.product}: {message}")  # shown with -s: what the stress packs are refused for
             assert "\n" not in message and ONE_LINE_NAMING.match(message), f"{result.product}: {message}"
             continue
         assert result.status == "built", f"{result.product}: {result.status} {result.message}"

@@ -28,6 +28,7 @@ TITLE_FLOOR_PT = 18.0
 QR_MM = 35.0
 STEP_PT = 0.25
 GAP_MM = 5.0  # between the list and the footer, at A3
+BAND_MM, FOOT_MM = 75.0, 25.0  # the usual heights of the title band (with the list's margin) and the footer, at A3
 COLUMN_GAP_EM = 2.4 / 3.2  # the column gap in the stylesheet, 2.4 rem at the 32 pt start
 CHAR_EM = 0.5  # the average width of a character of the shipped font, in em
 LINE_CHARS = (40, 75)  # a readable line length, in characters
@@ -116,7 +117,7 @@ class Poster:
         `height` measured at `size` in `columns` columns: a model of the
         list's lines (greedy word wrap at the average character width),
         calibrated by that measurement."""
-        calibration = height / max(self.model(size, columns, width), 1.0)
+        calibration = height / max(self.model(size, columns, width), 1.0) if height else 1.0
         out = {}
         for count in (1, 2):
             low, high = int(self.floor / STEP_PT), int(self.start / STEP_PT)
@@ -165,20 +166,21 @@ class Poster:
         best = min(usable, key=lambda c: (round(badness(c), 2), -sizes[c], c))
         return max(sizes[best], self.floor), best
 
-    def first_size(self) -> float:
-        """A guess from the amount of text, so that the first layout is near."""
-        pack = self.ctx.pack
-        chars = sum(len(r.text) + len(r.title or "") + 20 for r in pack.recommendations)
+    def first_guess(self) -> tuple[float, int]:
+        """Size and columns from the model alone, with the band and the footer
+        at their usual heights, so that the first layout is near (and in the
+        columns it will most likely keep: balancing columns is the slow part
+        of a layout)."""
         sheet_w, sheet_h = imposition.parse_sheet(self.paper)
-        area = (sheet_w - 22 * self.scale) * (sheet_h * 0.72)  # mm², less the band and the footer
-        # each character takes about half an em by 1.3 em of line, plus ragged line ends
-        size_mm = (area / (chars * CHAR_EM * 1.3 * 1.25)) ** 0.5
-        return min(self.start, max(self.floor, _quarter(size_mm / PT_MM)))
+        margin = 22 * self.scale
+        room = sheet_h - margin - (BAND_MM + FOOT_MM + GAP_MM) * self.scale
+        width = sheet_w - margin
+        return self.choose(self.sizes(self.start, 1, 0.0, room, width), width)
 
 
 def build(ctx: Context) -> Built:
     poster = Poster(ctx)
-    size, columns = poster.first_size(), 2
+    size, columns = poster.first_guess()
     built = poster.layout(size, columns)
     while True:
         document = built.document
