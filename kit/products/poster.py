@@ -74,7 +74,6 @@ class Poster:
             self.ctx, "poster", self.ctx.labels["poster"], self.paper,
             scale=self.scale, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=columns,
             title_pt=self.title_pt, break_title=self.break_title, break_list=self.break_list,
-            gap_mm=GAP_MM * self.scale,
         )
 
     def room(self, document) -> tuple[float, float, float]:
