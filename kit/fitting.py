@@ -256,6 +256,8 @@ class Glyphs:
     item: str | None
     margin: bool  # in a page's margin box (a running footer)
     order: int = 0  # in the document
+    line_y: float = 0.0  # the line box's top and height: a glyph box is the font's, taller than
+    line_h: float = 0.0  # its line when the line height is tight or a fallback font has odd metrics
 
 
 @dataclass
@@ -265,7 +267,7 @@ class Overlap:
 
 
 def _glyph_runs(page_box) -> Iterable[Glyphs]:
-    def visit(box, line, card, fit_id, item, margin):
+    def visit(box, line, card, fit_id, item, margin, line_box=None):
         element = getattr(box, "element", None)
         if element is not None and getattr(box, "element_tag", None):
             if "card" in _classes(box) and element.get("data-card"):
@@ -277,12 +279,16 @@ def _glyph_runs(page_box) -> Iterable[Glyphs]:
         if kind == "MarginBox":
             margin = True
         if kind == "LineBox":
-            line = id(box)
+            line, line_box = id(box), box
         if kind == "TextBox" and box.text.strip():
             counter[0] += 1
-            yield Glyphs(box.text, box.position_x, box.position_y, box.width, box.height, line, card, fit_id, item, margin, counter[0])
+            top, height = (line_box.position_y, line_box.height) if line_box is not None else (box.position_y, box.height)
+            yield Glyphs(
+                box.text, box.position_x, box.position_y, box.width, box.height, line, card, fit_id, item, margin,
+                counter[0], top, height,
+            )
         for child in getattr(box, "children", ()):
-            yield from visit(getattr(child, "_box", child), line, card, fit_id, item, margin)
+            yield from visit(getattr(child, "_box", child), line, card, fit_id, item, margin, line_box)
 
     counter = [0]
     yield from visit(page_box, 0, None, None, None, False)
@@ -291,9 +297,9 @@ def _glyph_runs(page_box) -> Iterable[Glyphs]:
 def _line_overlaps(document) -> list[Overlap]:
     """Pairs of runs of two different lines printed over each other.
 
-    Compared per card (a turned card has its own frame) and per page; boxes
-    of neighbouring lines touch when the line height is tight, so a pair
-    counts when they share more than a third of the smaller one's height.
+    Compared per card (a turned card has its own frame) and per page, by
+    their line boxes (the height each line takes); a pair counts when they
+    share more than a third of the smaller line's height.
     """
     found = []
     for page in document.pages:
@@ -301,16 +307,16 @@ def _line_overlaps(document) -> list[Overlap]:
         for run in _glyph_runs(page._page_box):
             groups.setdefault(id(run.card), []).append(run)
         for runs in groups.values():
-            runs.sort(key=lambda r: r.y)
+            runs.sort(key=lambda r: r.line_y)
             for i, a in enumerate(runs):
                 for b in runs[i + 1 :]:
-                    if b.y >= a.y + a.h:
+                    if b.line_y >= a.line_y + a.line_h:
                         break
                     if a.line == b.line:
                         continue
-                    share_y = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+                    share_y = min(a.line_y + a.line_h, b.line_y + b.line_h) - max(a.line_y, b.line_y)
                     share_x = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
-                    if share_y > min(a.h, b.h) / 3 and share_x > PX_PER_MM * 0.3:
+                    if share_y > min(a.line_h, b.line_h) / 3 and share_x > PX_PER_MM * 0.3:
                         # the first in the document is the one that ran on into the other
                         found.append(Overlap(a, b) if a.order < b.order else Overlap(b, a))
     return found
