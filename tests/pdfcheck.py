@@ -6,9 +6,10 @@ on the sheet, not from anything the kit says about where it put the cards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
+from pypdfium2 import raw
 
 MM = 72 / 25.4
 SAFE_MM = 3.0
@@ -61,7 +62,7 @@ def cut_lines(page) -> tuple[list[tuple], list[tuple]]:
 def cells(vertical, horizontal) -> list[tuple[float, float, float, float]]:
     xs = sorted({round(x, 1) for x, _, _ in vertical})
     ys = sorted({round(y, 1) for y, _, _ in horizontal})
-    return [(x1, y1, x2, y2) for x1, x2 in zip(xs, xs[1:]) for y1, y2 in zip(ys, ys[1:])]
+    return [(x1, y1, x2, y2) for x1, x2 in pairwise(xs) for y1, y2 in pairwise(ys)]
 
 
 def _inside(c: Char, left, top, right, bottom, inset: float) -> bool:

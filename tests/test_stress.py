@@ -30,7 +30,7 @@ from kit.context import Options
 URL = "https://example.org/r/stress"
 PRODUCTS = ["dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide"]
 
-WORDS = "team school learning partner time pupils teachers share plan week agree ask".split()
+WORDS = ["team", "school", "learning", "partner", "time", "pupils", "teachers", "share", "plan", "week", "agree", "ask"]
 LONG_WORDS = [
     "Lehrerkollegiumsfortbildungsveranstaltungsplanungsunterlagen",
     "samenwerkingsverbandsondersteuningsprofessionaliseringstraject",
