@@ -110,7 +110,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
         for row in rows:
             if row.error:
                 continue
-            row_options = replace(options, values=tuple(dict(options.values + row.values).items()))
+            row_options = replace(options, values=tuple(dict(options.values + row.values).items()), products=tuple(products))
             row_out = out / row.slug
             remove_stale_parts(row_out)
             results[row.line] = []

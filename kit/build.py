@@ -18,10 +18,11 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import __version__
+from .audit import audited
 from .context import Context, Options
 from .errors import EXIT_INTERRUPTED, Interrupted, KitError
 from .loader import load_pack
@@ -66,6 +67,8 @@ def fingerprint(product_id: str, pack_files: list[Path], options: Options, share
     printed = get(product_id).prints_values
     if printed is not None:  # a --set value it does not print cannot change its PDF
         settings["values"] = [item for item in options.values if item[0] in printed]
+    if product_id != "guide" or not options.products:
+        settings.pop("products")  # only the guide prints what the build makes
     digest.update(json.dumps([__version__, product_id, settings, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     return digest.hexdigest()
 
@@ -160,7 +163,7 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         loaded = load_pack(pack_folder)
         out_dir = Path(out)
         target = out_dir / f"{product_id}.pdf"
-        built = get(product_id).build(Context(loaded, options))
+        built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id)
         pages = write_pdf(built.document, target, options.pdf_variant)
         _remember(out_dir, product_id, key, pages, built.note)
         return Result(product_id, str(target), pages, built.note, time.perf_counter() - started)
@@ -384,6 +387,7 @@ def build_kit(
     """
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
     out = Path(out)
+    options = replace(options, products=tuple(products))
     with locked(out, on_wait):
         remove_stale_parts(out)
         results: list[Result] = []

@@ -37,6 +37,7 @@ class Options:
     pdf_variant: str | None = None
     lang: str | None = None
     values: tuple[tuple[str, str], ...] = ()  # --set key=value, printed where it helps
+    products: tuple[str, ...] = ()  # what this build makes (the guide follows it); () = the defaults
 
 
 @dataclass
@@ -87,24 +88,9 @@ class Context:
     def fit_error(self, what: str):
         """Builds the one-line error for an item whose text does not fit."""
 
-        def describe(fit_id, overflow, floor):
-            file, line = self.loaded.where_item(fit_id)
-            if self.pack.item(fit_id) is None:
-                file, line = self.loaded.where((fit_id,))
-            percent = max(1, round((overflow.ratio - 1) * 100))
-            given = [f"--set {key}=" for key, value in self.options.values if value]
-            if self.pack.item(fit_id) is None and given:
-                # a box that is not a pack item may print the --set values too: they may be what is too long
-                percent = f"{percent}% too long; shorten it or {', '.join(given)}"
-            else:
-                percent = f"{percent}% too long; shorten it"
-            return KitError(
-                f"{fit_id!r} does not fit its {what} even at {floor:g} pt: about {percent}",
-                file,
-                line,
-            )
+        from .audit import fit_error
 
-        return describe
+        return fit_error(self.loaded, what, self.options.values)
 
     def document_meta(self, title: str) -> dict:
         """PDF metadata of a product: title, author, subject, keywords, language, date."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import glyphs, imposition
 from .context import Built, Context
-from .fitting import Fit
+from .fitting import Fit, sizes_for
 from .html import render_template
 
 
@@ -36,7 +36,7 @@ def build_document(
             sheet_h=sheet[1],
             **ctx.template_context(),
             title=title,
-            fs=lambda fit_id: sizes.get(fit_id, fit.start if fit else 10.0),
+            fs=sizes_for(fit, sizes),
             **context,
         )
 

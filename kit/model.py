@@ -89,6 +89,7 @@ class PathError(ValueError):
 class Source(str, Enum):
     report = "report"
     summary = "summary"
+    adapted = "adapted"  # the report's idea in the kit's words: not a quotation of the researchers
     kit = "kit"
 
 
@@ -98,7 +99,11 @@ class Strict(BaseModel):
 
 class Sourced(Strict):
     source: Source = Field(
-        description="report: a finding of the researchers; summary: a public summary of the same study; kit: written for this kit."
+        description=(
+            "report: a finding of the researchers, in their words; summary: a public summary of the same study; "
+            "adapted: worded for this kit, after the report (the idea comes from the report, the wording from the kit); "
+            "kit: written for this kit."
+        )
     )
     source_note: Text | None = Field(None, description="Where exactly it comes from.")
 

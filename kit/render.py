@@ -1,5 +1,6 @@
-"""HTML -> PDF with WeasyPrint: shipped fonts only, no fetching outside the
-project, text fitted to its boxes, and files written atomically."""
+"""HTML -> PDF with WeasyPrint's public API: shipped fonts only, no fetching
+outside the project, and files written atomically. Fitting and the layout
+audit, which read the laid-out boxes, live in `fitting`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 from .paths import FONTS, LAYOUTS
 
@@ -19,8 +19,7 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
-from .errors import KitError  # noqa: E402
-from .fitting import Fit, Overflow, smaller  # noqa: E402
+from .fitting import render_fitted  # noqa: E402,F401 - where products have always found it
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -57,98 +56,6 @@ def _font_config():
 
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
-
-
-def _walk(box):
-    """Every box below `box`, absolutely placed ones included (WeasyPrint
-    wraps those in placeholders that `descendants()` skips)."""
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _walk(getattr(child, "_box", child))
-
-
-def _overflows(document) -> dict[str, Overflow]:
-    """Boxes marked `data-fit` whose content runs past their own box.
-
-    Walks the laid-out boxes (WeasyPrint's private API, version pinned in
-    pyproject) because anchors tell where text ends but not where it is cut.
-    """
-    found: dict[str, Overflow] = {}
-    for page in document.pages:
-        for box in _walk(page._page_box):
-            element = getattr(box, "element", None)
-            if element is None or box.element_tag is None:
-                continue
-            fit_id = element.get("data-fit")
-            if not fit_id or not hasattr(box, "content_box_y"):
-                continue
-            if box.style["position"] == "static" and box.height == "auto":
-                continue
-            top, left = box.content_box_y(), box.content_box_x()
-            bottom, right = top + box.height, left + box.width
-            need_bottom, need_right = bottom, right
-            for child in _walk(box):
-                if child is box or not hasattr(child, "position_y"):
-                    continue
-                if type(child).__name__ == "TextBox":
-                    need_right = max(need_right, child.position_x + child.width)
-                if type(child).__name__ in ("LineBox", "TextBox", "BlockBox", "InlineReplacedBox", "BlockReplacedBox"):
-                    need_bottom = max(need_bottom, child.position_y + child.margin_height())
-            over_y, over_x = need_bottom - bottom - 0.5, need_right - right - 0.5
-            if over_y > 0 or over_x > 0:
-                ratio = max(
-                    (need_bottom - top) / max(box.height, 1),
-                    (need_right - left) / max(box.width, 1),
-                )
-                previous = found.get(fit_id)
-                if previous is None or ratio > previous.ratio:
-                    found[fit_id] = Overflow(fit_id, ratio)
-    return found
-
-
-def render_fitted(
-    make_html: Callable[..., str],
-    fit: Fit | None,
-    describe: Callable[[str, Overflow, float], KitError],
-    stylesheets: list[Path] = (),
-    max_rounds: int = 8,
-    pages_of: Callable[[set[str]], list[int]] | None = None,
-):
-    """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
-
-    `make_html(sizes, only)` gives the document with those font sizes. When
-    the product can say which pages hold a set of fit ids (`pages_of`),
-    `make_html(sizes, only)` gives just those pages: they are laid out again
-    and put in place of the old ones, so fitting a few cards costs a few
-    pages, not the deck.
-    """
-    sizes: dict[str, float] = {}
-    document = probe = _layout(make_html(sizes, None), stylesheets)
-    if fit is None:
-        return document
-    pages = list(document.pages)
-    for _ in range(max_rounds):
-        overflows = _overflows(probe)
-        if fit.page_budget and len(probe.pages) > fit.page_budget:
-            ratio = len(probe.pages) / fit.page_budget
-            overflows[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio)
-        if not overflows:
-            return document if probe is document else document.copy(pages)
-        for fit_id, overflow in overflows.items():
-            size = sizes.get(fit_id, fit.start)
-            if size <= fit.floor:
-                raise describe(fit_id, overflow, fit.floor)
-            sizes[fit_id] = smaller(size, overflow, fit)
-        if pages_of is None:
-            document = probe = _layout(make_html(sizes, None), stylesheets)
-            pages = list(document.pages)
-        else:
-            only = set(overflows)
-            probe = _layout(make_html(sizes, only), stylesheets)
-            for index, page in zip(pages_of(only), probe.pages, strict=True):
-                pages[index] = page
-    first = next(iter(overflows.values()))
-    raise describe(first.fit_id, first, fit.floor)
 
 
 def _layout(html: str, stylesheets):

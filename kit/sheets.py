@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import glyphs, imposition
 from .context import Built, Context
-from .fitting import Fit
+from .fitting import Fit, sizes_for
 from .html import render_template
 from .imposition import Grid, Slot
 
@@ -215,7 +215,7 @@ def build_cards(
             duplex_note=duplex_note,
             ruler_mm=RULER_MM,
             fold_line_mm=FOLD_LINE_MM,
-            fs=lambda fit_id: sizes.get(fit_id, fit.start),
+            fs=sizes_for(fit, sizes),
         )
 
     from .render import render_fitted  # WeasyPrint loads only when something is rendered

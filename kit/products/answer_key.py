@@ -7,8 +7,11 @@ from __future__ import annotations
 from ..codes import sort_codes
 from ..context import Built, Context, Product
 from ..documents import build_document, running
+from ..fitting import Fit
 from ..palette import category_style
 
+# The title shrinks from its layout size to 12 pt, then breaks long words.
+TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (20.0, 12.0)})
 QR_MM = 25.0
 
 
@@ -32,6 +35,7 @@ def build(ctx: Context) -> Built:
         "answer-key",
         title,
         ctx.options.paper,
+        fit=TITLE_FIT,
         categories=categories,
         marked=marked,
         qr_mm=QR_MM,

@@ -1,14 +1,14 @@
 """Poster: the pack's recommendations on one A3 (or A2) sheet for the staff
 room, in type as large as fits, with the QR code and the citation.
 
-The kit's fitter shrinks the list until the poster is one page. Counting
-pages says only *that* it runs over, not by how much, so its steps are
-coarse (a poster one line too long drops to about 70 % of the size, and an
-overfull layout of huge type is slow). So this module asks the fitter for
-the floor first (its error, if even that is too large), measures the room
-left on the sheet, tries the larger size that room allows (each try is the
-fitter with that size as start and floor; a miss halves the interval), and
-finally moves the footer to the foot of the sheet.
+Fitted in two layouts, as a typesetter would: the first, at a size guessed
+from the amount of text, measures how tall the list is and how much room
+the sheet leaves it; the height of wrapped text grows with the square of
+its size, so that measurement gives the size for one column and for two,
+and the poster takes the one whose lines are closer to a readable length.
+The second layout is the poster. Only when that estimate misses (rarely:
+the list wraps differently at the new size) is a third layout made, from
+the second's measurement. The footer sits at the foot of the sheet by CSS.
 """
 
 from __future__ import annotations
@@ -17,78 +17,203 @@ from .. import imposition
 from ..context import Built, Context, Product
 from ..documents import build_document
 from ..errors import KitError
-from ..fitting import PX_PER_MM, Fit
+from ..fitting import measure, overflows, page_area_mm
 
 # Sizes are for A3 and scale with the sheet's width (A2 = A3 x 1.41).
 BASE_WIDTH_MM = 297.0
 START_PT = 32.0
 FLOOR_PT = 13.0  # about the smallest body text still read from two metres on A3
+TITLE_PT = 35.0
+TITLE_FLOOR_PT = 18.0
 QR_MM = 35.0
-FIT_ID = "recommendations"
-STEP_PT = 0.25  # the fitter's own step
-MAX_TRIES = 5
-CLOSE_ENOUGH = 0.08  # room left, as a share of the list's height, not worth another layout
+STEP_PT = 0.25
+GAP_MM = 5.0  # between the list and the footer, at A3
+BAND_MM, FOOT_MM = 75.0, 25.0  # the usual heights of the title band (with the list's margin) and the footer, at A3
+COLUMN_GAP_EM = 2.4 / 3.2  # the column gap in the stylesheet, 2.4 rem at the 32 pt start
+CHAR_EM = 0.5  # the average width of a character of the shipped font, in em
+LINE_CHARS = (40, 75)  # a readable line length, in characters
+SAFETY = 0.98  # the model is calibrated at one size; leave a little for the next
+MAX_LAYOUTS = 4
+PT_MM = 25.4 / 72
+
+
+def _lines(text: str | None, chars: float) -> int:
+    """Lines of `text` wrapped greedily at `chars` characters a line."""
+    if not text:
+        return 0
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > chars:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > chars:  # a word longer than the line breaks
+            lines, used = lines + 1, used - int(chars)
+    return lines
 
 
 def _quarter(value: float) -> float:
     return int(value / STEP_PT) * STEP_PT
 
 
-def _measure(document) -> tuple[float, float, float]:
-    """(list font size in pt, list height in mm, room left on the page in mm)."""
-    page = document.pages[0]._page_box
-    size = height = used = 0.0
-    for box in page.descendants():
-        tag = getattr(box, "element_tag", None)
-        if tag == "html":
-            used = box.margin_height()
-        elif tag == "ol" and "recs" in (box.element.get("class") or "").split():
-            size, height = box.style["font_size"] * 0.75, box.margin_height()
-    return size, height / PX_PER_MM, (page.height - used) / PX_PER_MM
+class Poster:
+    """The poster's layouts and what each measured."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.paper = ctx.options.poster_paper
+        self.scale = imposition.parse_sheet(self.paper)[0] / BASE_WIDTH_MM
+        self.start = _quarter(START_PT * self.scale)
+        self.floor = _quarter(FLOOR_PT * self.scale)
+        self.title_pt = TITLE_PT * self.scale
+        self.break_title = self.break_list = False
+        self.layouts = 0
+
+    def layout(self, size: float, columns: int) -> Built:
+        self.layouts += 1
+        return build_document(
+            self.ctx, "poster", self.ctx.labels["poster"], self.paper,
+            scale=self.scale, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=columns,
+            title_pt=self.title_pt, break_title=self.break_title, break_list=self.break_list,
+        )
+
+    def room(self, document) -> tuple[float, float, float]:
+        """(height of the list, height it may take, width of the page) in mm."""
+        lists = measure(document, "ol", "recs")
+        foot = measure(document, "footer", "foot")
+        left, top, right, bottom = page_area_mm(document)
+        first = [m for m in lists if m[0] == 0]
+        list_top = first[0][1] if first else top
+        foot_top = foot[0][1] if foot else bottom
+        # a list set in columns is a box per column; one that runs over the
+        # sheet is measured over all its pages
+        height = 0.0
+        for page in {m[0] for m in lists}:
+            boxes = [m for m in lists if m[0] == page]
+            height += max(m[1] + m[2] for m in boxes) - min(m[1] for m in boxes)
+        return height, foot_top - GAP_MM * self.scale - list_top, right - left
+
+    def fits(self, document) -> bool:
+        height, room, _ = self.room(document)
+        return len(document.pages) == 1 and height <= room + 0.2 and not overflows(document)
+
+    def fix_words(self, document) -> None:
+        """A title wider than the band shrinks (linearly: it is one line's
+        word) down to its floor, then breaks; a word wider than a column breaks."""
+        found = overflows(document)
+        title = found.get("title")
+        if title and title.axis == "x":
+            wanted = self.title_pt / title.ratio * 0.98
+            floor = TITLE_FLOOR_PT * self.scale
+            self.title_pt = max(floor, wanted)
+            self.break_title = wanted < floor
+        elif title:
+            self.break_title = True
+        if "recommendations" in found and found["recommendations"].axis == "x":
+            self.break_list = True
+
+    def sizes(self, size: float, columns: int, height: float, room: float, width: float) -> dict[int, float]:
+        """The largest size each column count would fit at, from a list of
+        `height` measured at `size` in `columns` columns: a model of the
+        list's lines (greedy word wrap at the average character width),
+        calibrated by that measurement."""
+        calibration = height / max(self.model(size, columns, width), 1.0) if height else 1.0
+        out = {}
+        for count in (1, 2):
+            low, high = int(self.floor / STEP_PT), int(self.start / STEP_PT)
+            best = low
+            while low <= high:
+                middle = (low + high) // 2
+                if calibration * self.model(middle * STEP_PT, count, width) <= room * SAFETY:
+                    best, low = middle, middle + 1
+                else:
+                    high = middle - 1
+            fits = calibration * self.model(best * STEP_PT, count, width) <= room * SAFETY
+            out[count] = best * STEP_PT if fits else 0.0
+        return out
+
+    def model(self, size: float, columns: int, width: float) -> float:
+        """The list's height in mm at `size` in `columns` columns, as modelled."""
+        indent = 1.75  # em, the number's room (the stylesheet's padding-left)
+        chars = self.line_chars(size, columns, width) - indent / CHAR_EM
+        lines = items = 0
+        for rec in self.ctx.pack.recommendations:
+            items += 1
+            lines += _lines(rec.title, chars) + _lines(rec.text, chars + 0.0)
+        em = size * PT_MM
+        height = (lines * 1.24 + items * 0.7) * em
+        if columns > 1:
+            # balanced columns, an item never split: up to half an item more
+            height = height / columns + 0.5 * height / max(items, 1)
+        return height
+
+    def line_chars(self, size: float, columns: int, width: float) -> float:
+        gap = COLUMN_GAP_EM * size * PT_MM if columns == 2 else 0.0
+        return (width - gap) / columns / (CHAR_EM * size * PT_MM)
+
+    def choose(self, sizes: dict[int, float], width: float) -> tuple[float, int]:
+        """Fewer columns when they read as well: the column count whose lines
+        are nearer a readable length, then the larger size."""
+        low, high = LINE_CHARS
+
+        def badness(count: int) -> float:
+            chars = self.line_chars(sizes[count], count, width)
+            return max(low / chars, chars / high, 1.0)
+
+        usable = [c for c in (1, 2) if sizes[c] >= self.floor]
+        if not usable:
+            return self.floor, 2  # too long even at the floor: the last try
+        best = min(usable, key=lambda c: (round(badness(c), 2), -sizes[c], c))
+        return max(sizes[best], self.floor), best
+
+    def first_guess(self) -> tuple[float, int]:
+        """Size and columns from the model alone, with the band and the footer
+        at their usual heights, so that the first layout is near (and in the
+        columns it will most likely keep: balancing columns is the slow part
+        of a layout)."""
+        sheet_w, sheet_h = imposition.parse_sheet(self.paper)
+        margin = 22 * self.scale
+        room = sheet_h - margin - (BAND_MM + FOOT_MM + GAP_MM) * self.scale
+        width = sheet_w - margin
+        return self.choose(self.sizes(self.start, 1, 0.0, room, width), width)
 
 
 def build(ctx: Context) -> Built:
-    paper = ctx.options.poster_paper
-    scale = imposition.parse_sheet(paper)[0] / BASE_WIDTH_MM
-    start, floor = _quarter(START_PT * scale), _quarter(FLOOR_PT * scale)
-
-    def render(first: float, last: float, gap_mm: float = 0.0) -> Built:
-        fit = Fit(start=first, floor=last, page_budget=1, page_fit_id=FIT_ID)
-        return build_document(
-            ctx, "poster", ctx.labels["poster"], paper, fit=fit, what="poster",
-            scale=scale, qr_mm=QR_MM * min(scale, 1.2), gap_mm=gap_mm,
-        )
-
-    # First the floor: if even that is too large, this is the fitter's own
-    # error (the pack has too much text for one sheet).
-    best = render(floor, floor)
-    size, height, room = _measure(best.document)
-    fits, too_big = floor, start + STEP_PT
-    failed = False
-    for _ in range(MAX_TRIES):
-        if too_big - fits <= STEP_PT or height <= 0:
+    poster = Poster(ctx)
+    size, columns = poster.first_guess()
+    built = poster.layout(size, columns)
+    while True:
+        document = built.document
+        fitting = poster.fits(document)
+        words = (poster.break_title, poster.break_list, poster.title_pt)
+        poster.fix_words(document)
+        height, room, width = poster.room(document)
+        if room <= 0:
             break
-        if fits > floor and room < CLOSE_ENOUGH * height:
-            break  # a larger size would win less than a line per column
-        if failed:
-            tried = _quarter((fits + too_big) / 2)
+        sizes = poster.sizes(size, columns, height, room, width)
+        if poster.layouts == 1:
+            target = poster.choose(sizes, width)
         else:
-            # Two columns: the list's height grows with the square of its size.
-            tried = _quarter(fits * ((height + room) / height) ** 0.5)
-        tried = min(max(tried, fits + STEP_PT), too_big - STEP_PT)
-        try:
-            candidate = render(tried, tried)
-        except KitError:
-            too_big, failed = tried, True
-            continue
-        best, fits, failed = candidate, tried, False
-        size, height, room = _measure(best.document)
-    if room > 2:
-        # Room left over (a short pack at the start size, or less than a
-        # step): put it above the footer so the footer sits at the bottom.
-        best = render(fits, fits, gap_mm=room - 1)
-    best.note = f"{paper}, {fits:g} pt"
-    return best
+            # after the second layout only shrink, in the same columns
+            target = (max(poster.floor, min(sizes[columns], size - STEP_PT)), columns)
+        changed = words != (poster.break_title, poster.break_list, poster.title_pt)
+        if fitting and not changed and (poster.layouts > 1 or target == (size, columns)):
+            break
+        if poster.layouts >= MAX_LAYOUTS or (not fitting and size <= poster.floor and not changed):
+            break
+        size, columns = target
+        built = poster.layout(size, columns)
+    if not poster.fits(built.document):
+        height, room, _ = poster.room(built.document)
+        file, line = ctx.loaded.where(("recommendations",))
+        percent = max(1, round((height / max(room, 1) - 1) * 100))
+        raise KitError(
+            f"the list of recommendations does not fit one {poster.paper.upper()} poster even at {poster.floor:g} pt: "
+            f"about {percent}% too long; shorten them or use --poster-paper a2",
+            file,
+            line,
+        )
+    built.note = f"{poster.paper}, {size:g} pt, {columns} column{'s' if columns > 1 else ''}"
+    return built
 
 
 PRODUCT = Product(

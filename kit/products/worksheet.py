@@ -1,32 +1,43 @@
 """Worksheet: an A4 handout per participant for the pack's reflection
-questions. Per category with a prompt: the question, its framing, and each
-statement with two tick boxes and a line for an example; then room for notes."""
+questions. Per category: its question (its own prompt, or one the labels
+make of its label), its framing, and each statement with two tick boxes and
+a line for an example; then room for notes."""
 
 from __future__ import annotations
 
 from ..context import Built, Context, Product
 from ..documents import build_document, running
+from ..fitting import Fit
 from ..palette import category_style
 
+# The title shrinks from its layout size to 12 pt, then breaks long words.
+TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (17.0, 12.0)})
 QR_MM = 22.0
 EMPTY_LINES = 6  # writing lines under a question that has no statements
 NOTE_LINES = 7
 
 
+def default_prompt(ctx: Context, label: str) -> str:
+    """'Which drivers do you recognise?': the label in running text, lower
+    case where the language writes its nouns so (not German, not acronyms)."""
+    word = label
+    if ctx.language.split("-")[0] != "de" and not label[1:2].isupper():
+        word = label[:1].lower() + label[1:]
+    return ctx.labels["worksheet_prompt"].replace("{label}", word)
+
+
 def build(ctx: Context) -> Built:
     pack = ctx.pack
-    asked = [c for c in pack.categories if c.prompt]
-    # A pack whose categories have no prompts still gets a worksheet: then
-    # each category's own label is the heading.
-    chosen = asked or list(pack.categories)
+    # Every category gets a section: one without its own prompt asks the
+    # labels' question about its label.
     blocks = [
         {
             "category": category,
             "style": category_style(ctx, category),
-            "heading": category.prompt or category.label,
+            "heading": category.prompt or default_prompt(ctx, category.label),
             "statements": pack.statements_of(category.id),
         }
-        for category in chosen
+        for category in pack.categories
     ]
     title = ctx.labels["worksheet"]
     return build_document(
@@ -34,6 +45,7 @@ def build(ctx: Context) -> Built:
         "worksheet",
         title,
         ctx.options.paper,
+        fit=TITLE_FIT,
         blocks=blocks,
         qr_mm=QR_MM,
         empty_lines=EMPTY_LINES,

@@ -1,0 +1,175 @@
+"""The audit of every product, after layout and before its PDF is written:
+what each product promises to print, and one line naming the file, the
+line, the item and the product when a laid-out page breaks an invariant.
+
+The invariants themselves are checked on WeasyPrint's box tree in `fitting`;
+this module knows the products and the pack, not WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from .errors import KitError
+from .model import SECTION_FILES
+
+# Products that carry the QR code to the report (the alignment sheet does not).
+QR_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")
+SINGULAR = {
+    "definitions": "definition",
+    "categories": "category",
+    "statements": "statement",
+    "recommendations": "recommendation",
+    "dialogue": "dialogue card",
+    "cases": "case",
+    "guide": "guide step",
+}
+
+
+def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
+    """(item, what, text) of every item the product promises to print."""
+    items: list[tuple[str, str, str]] = []
+
+    def add(ref: str, what: str, text: str | None):
+        if text:
+            items.append((ref, what, text))
+
+    if product_id in ("sort-cards", "answer-key", "worksheet"):
+        for s in pack.statements:
+            add(s.id, "its text", s.text)
+        for c in pack.categories:
+            add(f"label:{c.id}", "its label", c.label)
+            if product_id != "worksheet":
+                add(c.id, "its definition", c.definition)
+    if product_id == "poster":
+        for r in pack.recommendations:
+            add(r.id, "its title", r.title)
+            add(r.id, "its text", r.text)
+    if product_id == "dialogue-cards":
+        for d in pack.dialogue:
+            add(d.id, "its text", d.text)
+            add(d.id, "its question", d.question)
+    if product_id == "guide":
+        for d in pack.definitions:
+            add(d.id, "its text", d.text)
+    if product_id in ("poster", "answer-key", "worksheet", "guide"):
+        add("title", "the title", pack.title)
+    return items
+
+
+def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
+    """(file, line, name) of an item id, 'field:item id' or a field of pack.yaml."""
+    pack = loaded.pack
+    if not ref:
+        return None, None, ""
+    field, _, item_id = ref.rpartition(":")
+    for section in SECTION_FILES:
+        for index, entry in enumerate(getattr(pack, section, [])):
+            if getattr(entry, "id", None) == item_id:
+                path = (section, index, field) if field else (section, index)
+                file, line = loaded.where(path)
+                name = f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
+                return file, line, name
+    if not field and ref in type(pack).model_fields:
+        file, line = loaded.where((ref,))
+        return file, line, f"the pack's {ref.replace('_', ' ')}"
+    return None, None, ""
+
+
+def find_text(pack, text: str) -> str | None:
+    """The item (or pack field) whose words these are, for text no box names."""
+    from .fitting import squash
+
+    wanted = squash(text).casefold()
+    if len(wanted) < 4:
+        return None
+    for name in ("title", "subtitle", "description"):
+        value = getattr(pack, name, None)
+        if value and wanted in squash(value).casefold():
+            return name
+    for section in SECTION_FILES:
+        for entry in getattr(pack, section, []):
+            for field, value in entry:
+                if isinstance(value, str) and wanted in squash(value).casefold():
+                    return f"{field}:{entry.id}" if getattr(entry, "id", None) else None
+    return None
+
+
+def fit_error(loaded, what: str, values: tuple = ()):
+    """The one-line error for a fitted box that does not fit even at its floor.
+
+    `values` are the --set values: a box that is not a pack item (an about
+    card, a cover) may print them, and then they may be what is too long.
+    """
+    given = [f"--set {key}=" for key, value in values if value]
+
+    def describe(fit_id, overflow, floor):
+        file, line, name = locate(loaded, fit_id)
+        if not name:
+            file, line = loaded.where_item(fit_id)
+            name = repr(fit_id)
+        remedy = "shorten it"
+        if given and loaded.pack.item(fit_id) is None:
+            remedy = f"shorten it or {', '.join(given)}"
+        if overflow.axis == "x":
+            detail = f"has a word wider than the box; {remedy}"
+        else:
+            detail = f"about {max(1, round((overflow.ratio - 1) * 100))}% too long; {remedy}"
+        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", file, line)
+
+    return describe
+
+
+class Auditor:
+    """Audits a product's laid-out document, or its chunks one by one."""
+
+    def __init__(self, loaded, product_id: str):
+        self.loaded = loaded
+        self.product_id = product_id
+        self.promised = promised(product_id, loaded.pack)
+        self.text: list[str] = []
+        self.qr_count = 0
+
+    def feed(self, document) -> None:
+        from . import fitting
+
+        problems = fitting.check_pages(document) + fitting.check_qr(document, min_count=0)
+        self.qr_count += sum(1 for page in document.pages for _ in fitting.qr_boxes(page._page_box))
+        if problems:
+            raise self.error(problems[0])
+        self.text.append(fitting.squash(fitting.printed_text(document)).casefold())
+
+    def finish(self) -> None:
+        from . import fitting
+
+        if self.product_id in QR_PRODUCTS and not self.qr_count:
+            raise self.error(fitting.Problem("report_url", "the QR code to the report is missing"))
+        text = "".join(self.text)
+        for ref, what, wanted in self.promised:
+            if fitting.squash(wanted).casefold() not in text:
+                raise self.error(fitting.Problem(ref, f"{what} is missing"))
+
+    def error(self, problem) -> KitError:
+        file, line, name = locate(self.loaded, problem.item)
+        if not name:
+            file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
+        subject = f"{name}: " if name else ""
+        return KitError(f"{subject}{problem.message} (in the {self.product_id})", file, line)
+
+
+def audited(built, loaded, product_id: str):
+    """`built` with its document audited; a chunked document is audited as
+    it is written, so that a failure still leaves no file."""
+    auditor = Auditor(loaded, product_id)
+    document = built.document
+    if hasattr(document, "pages"):
+        auditor.feed(document)
+        auditor.finish()
+        return built
+
+    def chunks():
+        for chunk in document:
+            auditor.feed(chunk)
+            yield chunk
+        auditor.finish()
+
+    built.document = chunks()
+    return built

@@ -1,0 +1,248 @@
+"""The cases of issue 13, each as a user meets it: a pack written the way real
+authors write, built, and the printed PDF read back (pypdfium2, zxing-cpp).
+Products are built in this process through the kit's own build (audit
+included) to keep the suite fast; one case goes through the command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ENGLISH_PACK, run_cli, write_pack
+from pdfcheck import problems
+from pdfread import contains, qr_codes, text
+
+from kit import fitting
+from kit.build import build_kit
+from kit.context import Options
+
+LONG_WORD = "Lehrerkollegiumsfortbildungsveranstaltungsplanungsunterlagenzusammenstellung"
+LONG_LABEL = "Conditions for sustainable professional learning communities"
+URL = "https://example.org/reports/staff-wellbeing-2024"
+
+
+def _pack(tmp_path: Path, **changes: tuple[str, str]) -> Path:
+    """The English test pack with (old, new) replacements in its files."""
+    files = dict(ENGLISH_PACK)
+    for name, (old, new) in changes.items():
+        name = name.replace("_", ".")
+        assert old in files[name], old
+        files[name] = files[name].replace(old, new)
+    return write_pack(tmp_path / "pack", files)
+
+
+def _build(pack: Path, out: Path, products: str, **options):
+    results = build_kit(pack, out, products.split(","), Options(**options), force=True, jobs=1)
+    return {r.product: r for r in results}
+
+
+def _clean(pdf: Path) -> None:
+    found = problems(pdf)
+    assert not found, "\n".join(found[:10])
+
+
+def test_a_title_of_one_long_compound_word_keeps_the_qr_code_on_the_poster_and_the_guide(tmp_path):
+    pack = _pack(tmp_path, pack_yaml=("title: Staff wellbeing in small schools", f"title: {LONG_WORD}"))
+    results = _build(pack, tmp_path / "out", "poster,guide,answer-key,worksheet")
+    for product in ("poster", "guide", "answer-key", "worksheet"):
+        assert results[product].status == "built", results[product].message
+        pdf = Path(results[product].path)
+        _clean(pdf)
+        assert any(URL in codes for codes in qr_codes(pdf)), f"{product}: the QR code does not scan"
+        assert contains(text(pdf), LONG_WORD)
+
+
+def test_a_long_category_label_stays_on_its_header_card_above_its_definition(tmp_path):
+    pack = _pack(tmp_path, categories_yaml=("label: Conditions\n", f"label: {LONG_LABEL}\n"))
+    results = _build(pack, tmp_path / "out", "sort-cards")
+    assert results["sort-cards"].status == "built", results["sort-cards"].message
+    pdf = Path(results["sort-cards"].path)
+    _clean(pdf)
+    assert contains(text(pdf), LONG_LABEL)
+
+
+def test_a_label_that_cannot_fit_even_at_its_floor_is_named_with_its_line(tmp_path):
+    label = " ".join(["Conditions for sustainable professional learning"] * 4)
+    pack = _pack(tmp_path, categories_yaml=("label: Conditions\n", f"label: {label}\n"))
+    results = _build(pack, tmp_path / "out", "sort-cards,poster")
+    message = results["sort-cards"].message
+    assert results["sort-cards"].status == "error"
+    assert re.search(r"categories\.yaml:8: category 'conditions' label does not fit its card even at 9 pt", message), message
+    assert results["poster"].status == "built"  # other products still build
+    assert not (tmp_path / "out" / "sort-cards.pdf").exists()
+
+
+def test_the_worksheet_has_a_section_for_every_category(tmp_path):
+    # of the four categories, two have a prompt of their own
+    results = _build(_pack(tmp_path), tmp_path / "out", "worksheet")
+    content = text(Path(results["worksheet"].path))
+    for question in (
+        "Which drivers do you recognise?",
+        "Which conditions do you recognise?",
+        "Which outcomes do you recognise?",  # from the labels: no prompt of its own
+        "Which risks do you recognise?",
+    ):
+        assert contains(content, question), question
+    for statement in ("Fewer days of sick leave across the year.", "Wellbeing becomes one more task on the list."):
+        assert contains(content, statement)
+
+
+def test_a_dutch_worksheet_asks_in_dutch_for_a_category_without_a_prompt(tmp_path):
+    pack = _pack(tmp_path, pack_yaml=("language: en", "language: nl"))
+    results = _build(pack, tmp_path / "out", "worksheet")
+    assert contains(text(Path(results["worksheet"].path)), "Welke outcomes herken je?")
+
+
+def test_the_guide_follows_what_the_build_makes(tmp_path):
+    pack = _pack(tmp_path)
+    results = _build(pack, tmp_path / "out", "poster,guide")
+    guide = text(Path(results["guide"].path))
+    assert not contains(guide, "Dialogue round") and not contains(guide, "Sort exercise")
+    assert not contains(guide, "Duplex") and not contains(guide, "Cut along the lines")
+    assert not contains(guide, "Using the answer key")
+    assert contains(guide, "Poster with the recommendations (A3)")
+
+    full = _build(pack, tmp_path / "full", "dialogue-cards,sort-cards,poster,answer-key,worksheet,guide")
+    guide = text(Path(full["guide"].path))
+    for words in ("Dialogue round", "Sort exercise", "Duplex: flip on the long edge.", "Cut along the lines", "Using the answer key"):
+        assert contains(guide, words), words
+
+
+def test_the_guide_of_a_pack_without_dialogue_has_no_dialogue_step(tmp_path):
+    pack = _pack(tmp_path)
+    (pack / "dialogue.yaml").unlink()
+    results = _build(pack, tmp_path / "out", "sort-cards,guide")
+    guide = text(Path(results["guide"].path))
+    assert not contains(guide, "Dialogue round") and not contains(guide, "Dialogue cards")
+    assert contains(guide, "Sort exercise")
+
+
+def test_the_guide_fingerprint_follows_the_selection_and_no_other_does(tmp_path):
+    from kit.build import fingerprint
+
+    files = sorted((_pack(tmp_path)).glob("*.yaml"))
+    one, other = Options(products=("poster", "guide")), Options(products=("guide",))
+    assert fingerprint("poster", files, one, "x") == fingerprint("poster", files, other, "x") == fingerprint("poster", files, Options(), "x")
+    assert fingerprint("guide", files, one, "x") != fingerprint("guide", files, other, "x")
+
+
+def _first_letters_x(pdf: Path, words: list[str]) -> list[float]:
+    """Left edge in mm of the first letter of each of `words` on page 1."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    page = document[0]
+    textpage = page.get_textpage()
+    whole = textpage.get_text_range()
+    xs = []
+    for word in words:
+        index = whole.index(word)
+        xs.append(textpage.get_charbox(index)[0] * 25.4 / 72)
+    document.close()
+    return xs
+
+
+def test_a_poster_of_seven_recommendations_is_set_in_one_column(tmp_path):
+    items = "".join(
+        f"- id: rec-{i}\n  title: Recommendation {i}\n  text: Schools should make step {i} of the plan visible to every member of staff, "
+        f"and say who keeps it up to date.\n  source: report\n"
+        for i in range(1, 8)
+    )
+    pack = _pack(tmp_path)
+    (pack / "recommendations.yaml").write_text(items)
+    results = _build(pack, tmp_path / "out", "poster")
+    assert "1 column" in results["poster"].note, results["poster"].note
+    pdf = Path(results["poster"].path)
+    xs = _first_letters_x(pdf, [f"Recommendation {i}" for i in range(1, 8)])
+    assert max(xs) - min(xs) < 1, xs  # every item starts at the same left edge
+    _clean(pdf)
+
+
+def test_a_poster_of_many_recommendations_keeps_two_columns(default_kit):
+    xs = _first_letters_x(default_kit / "poster.pdf", ["Leerlinggerichte bronnen", "Rollen als semi"])
+    assert xs[1] - xs[0] > 100
+
+
+def test_words_worded_for_the_kit_are_not_presented_as_findings(default_kit):
+    from kit.loader import load_pack
+
+    pack = load_pack(Path(__file__).parent.parent / "content" / "collectief-leren").pack
+    for item_id in ("br-01", "br-02", "br-03"):
+        assert pack.item(item_id).source.value == "adapted"
+    from pdfread import squash
+
+    label = squash("voor deze kit verwoord, naar het rapport")
+    for product in ("answer-key", "worksheet"):
+        assert squash(text(default_kit / f"{product}.pdf")).count(label) == 3, product
+
+
+def test_the_default_kit_prints_nothing_outside_its_cards_and_pages(default_kit):
+    for pdf in sorted(default_kit.glob("*.pdf")):
+        _clean(pdf)
+
+
+def test_an_audit_failure_is_exit_2_naming_the_item_and_keeps_the_earlier_pdf(tmp_path):
+    """A title too long for a card's back (no fitting there) stops the decks, not the rest."""
+    pack = _pack(tmp_path)
+    out = tmp_path / "out"
+    first = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards")
+    assert first.returncode == 0, first.stderr
+    pdf = out / "staff-wellbeing" / "sort-cards.pdf"
+    before = pdf.read_bytes()
+    long_title = LONG_WORD + "Veranstaltungsplanung"
+    (pack / "pack.yaml").write_text(ENGLISH_PACK["pack.yaml"].replace("title: Staff wellbeing in small schools", f"title: {long_title}"))
+    result = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards,guide")
+    assert result.returncode == 2, result.stdout
+    lines = [line for line in result.stderr.splitlines() if "sort-cards" in line]
+    assert len(lines) == 1 and "pack.yaml:3: the pack's title" in lines[0] and "(in the sort-cards)" in lines[0], result.stderr
+    assert pdf.read_bytes() == before
+    assert (out / "staff-wellbeing" / "guide.pdf").is_file()  # other products still build
+
+
+# --- the audit itself, on pages made to break it ---------------------------
+
+
+def _layout(body: str, css: str = ""):
+    from kit.render import _layout
+
+    html = (
+        "<html><head><style>@page { size: 100mm 100mm; margin: 10mm; } body { font: 10pt 'Atkinson Hyperlegible'; } p { margin: 0; }"
+        f"{css}</style></head><body>{body}</body></html>"
+    )
+    return _layout(html, [])
+
+
+def test_the_audit_sees_text_printed_over_text():
+    document = _layout('<p>First line of text</p><p style="margin-top: -1.2em">Second line over it</p>')
+    found = fitting.check_pages(document)
+    assert any("printed over" in p.message for p in found), found
+    assert not fitting.check_pages(_layout("<p>First line of text</p><p>Second line below it</p>"))
+
+
+def test_the_audit_sees_text_outside_the_printable_area():
+    found = fitting.check_pages(_layout(f"<p>{LONG_WORD}{LONG_WORD}</p>"))
+    assert any("outside the printable area" in p.message for p in found), found
+
+
+def test_the_audit_sees_a_missing_or_shrunken_qr_code():
+    from kit import qr
+
+    assert any("missing" in p.message for p in fitting.check_qr(_layout("<p>no code</p>")))
+    squeezed = _layout(f'<div style="width: 20mm">{qr.svg(URL, 30.0)}</div>', "svg { max-width: 100%; }")
+    assert any("not 30 mm" in p.message for p in fitting.check_qr(squeezed))
+    assert not fitting.check_qr(_layout(qr.svg(URL, 30.0)))
+
+
+@pytest.mark.parametrize("case", ["overlap", "off-card"])
+def test_the_pdf_reader_of_these_tests_can_fail(tmp_path, case):
+    """The checks above read the PDF: they must see what the audit sees."""
+    from kit.render import write_pdf
+
+    if case == "overlap":
+        document = _layout('<p>First line of text</p><p style="margin-top: -1.2em">Second line over it</p>')
+    else:
+        document = _layout("<p style='margin-left: -12mm'>Text off the edge</p>")
+    target = tmp_path / "x.pdf"
+    write_pdf(document, target)
+    assert problems(target)
