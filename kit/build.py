@@ -37,6 +37,9 @@ class Result:
     seconds: float = 0.0
     status: str = "built"  # built, cached, skipped, error, internal
     message: str = ""
+    passes: int = 0  # WeasyPrint layouts this build took (fitting lays out again)
+    laid_out: int = 0  # pages those layouts made, against `pages` written
+    layout_seconds: float = 0.0
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -105,21 +108,30 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
     """Render one product; runs in a worker process. Never raises."""
     started = time.perf_counter()
     try:
-        from .render import write_pdf  # imports WeasyPrint: only where rendering happens
+        from .render import LAYOUT_COUNT, write_pdf  # imports WeasyPrint: only where rendering happens
 
+        before = dict(LAYOUT_COUNT)
         loaded = load_pack(pack_folder)
         out_dir = Path(out)
         target = out_dir / f"{product_id}.pdf"
         built = get(product_id).build(Context(loaded, options))
         pages = write_pdf(built.document, target, options.pdf_variant)
         _remember(out_dir, product_id, key, pages, built.note)
-        return Result(product_id, str(target), pages, built.note, time.perf_counter() - started)
+        result = Result(product_id, str(target), pages, built.note, time.perf_counter() - started)
+        _count_layouts(result, before, LAYOUT_COUNT)
+        return result
     except KitError as exc:
         return Result(product_id, status="error", message=exc.one_line())
     except Exception as exc:  # noqa: BLE001 - reported as an internal failure, exit 1
         if os.environ.get("KIT_DEBUG"):
             raise
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
+
+
+def _count_layouts(result: Result, before: dict, after: dict) -> None:
+    result.passes = after["passes"] - before["passes"]
+    result.laid_out = after["pages"] - before["pages"]
+    result.layout_seconds = after["seconds"] - before["seconds"]
 
 
 def render_all(tasks: list[tuple], jobs: int | None):
