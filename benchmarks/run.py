@@ -131,7 +131,7 @@ def generate(*args) -> list:
 
 
 LINE = re.compile(r"^(?P<path>\S+)\.pdf: (?P<pages>\d+) pages?.*\((?P<rest>.*)\)$")
-VERBOSE = re.compile(r"(?P<passes>\d+) layout pass(es)?: (?P<laid>\d+) pages laid out in (?P<s>[\d.]+) s")
+VERBOSE = re.compile(r"(?P<passes>\d+) layout pass(es)?: (?P<laid>\d+) pages laid out in (?P<s>[\d.]+) s CPU")
 
 
 def products_built(stdout: str) -> dict[str, dict]:

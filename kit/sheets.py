@@ -150,6 +150,29 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
+class Chunks:
+    """A deck's sheets in chunks, laid out one chunk at a time: WeasyPrint
+    keeps every laid-out page in memory, so one document would grow with a
+    large deck. A small deck is one chunk, written as it is.
+
+    Nothing is laid out until a chunk is asked for, so the number of chunks
+    is known cheaply and each chunk can be laid out by another process.
+    """
+
+    def __init__(self, chunks: list[list[Page]], fitted):
+        self._chunks, self._fitted = chunks, fitted
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def __getitem__(self, index: int):
+        return self._fitted(self._chunks[index])
+
+    def __iter__(self):
+        for chunk in self._chunks:
+            yield self._fitted(chunk)
+
+
 def _pages_holding(pages: list[Page], only: set[str]) -> list[int]:
     """Indexes of the front pages that hold any of these cards."""
     return [
@@ -193,15 +216,9 @@ def build_cards(
             fs=lambda fit_id: sizes.get(fit_id, fit.start),
         )
 
-    from .render import render_fitted  # WeasyPrint loads only when something is rendered
-
-    def documents():
-        # A large deck is laid out a chunk of sheets at a time: WeasyPrint keeps
-        # every laid-out page in memory, so one document would grow with the deck.
-        for chunk in _chunks(pages):
-            yield fitted(chunk)
-
     def fitted(chunk: list[Page]):
+        from .render import render_fitted  # WeasyPrint loads only when something is rendered
+
         return render_fitted(
             lambda sizes, only=None: make_html(chunk, sizes, only),
             fit,
@@ -209,8 +226,9 @@ def build_cards(
             pages_of=lambda only: _pages_holding(chunk, only),
         )
 
+    # A PDF variant (PDF/A, PDF/UA) cannot be joined from parts: one chunk.
     chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
-    document = documents() if chunked else fitted(pages)
+    document = Chunks(_chunks(pages) if chunked else [pages], fitted)
     grid = max((p.grid for p in pages), key=lambda g: g.per_sheet, default=None)
     note = ""
     if grid:
