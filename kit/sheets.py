@@ -55,6 +55,30 @@ class Page:
     note: str = ""
     spots: dict = field(default_factory=dict)
 
+    @property
+    def cut_path(self) -> str:
+        return svg_path(self.marks)
+
+
+def svg_path(lines) -> str:
+    """Lines (x1, y1, x2, y2) in mm as the `d` of one SVG path: a sheet's
+    furniture is drawn as one element, not one box per line."""
+    return "".join(f"M{_num(x1)} {_num(y1)}L{_num(x2)} {_num(y2)}" for x1, y1, x2, y2 in lines)
+
+
+def _num(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _ruler_lines(x: float, y: float, vertical: bool) -> list[tuple[float, float, float, float]]:
+    """The ruler's line and its ticks every 10 mm, in sheet mm; the end ticks
+    are pulled in by half their width so that the ruler measures exactly
+    RULER_MM from outer edge to outer edge."""
+    ticks = [min(max(t, 0.125), RULER_MM - 0.125) for t in range(0, RULER_MM + 1, 10)]
+    if vertical:
+        return [(x + 1, y, x + 1, y + RULER_MM)] + [(x, y + t, x + 2, y + t) for t in ticks]
+    return [(x, y + 1, x + RULER_MM, y + 1)] + [(x + t, y, x + t, y + 2) for t in ticks]
+
 
 def _marks(grid: Grid) -> list[tuple[float, float, float, float]]:
     """Cut lines as (x1, y1, x2, y2).
@@ -94,9 +118,9 @@ def furniture(grid: Grid) -> dict:
     elif space_top >= 6:
         spots["note_bottom"] = top - 6.2
     if space_left >= 3:
-        spots["ruler"] = {"x": left - 2.6, "y": (sh - RULER_MM) / 2, "vertical": True}
+        spots["ruler"] = svg_path(_ruler_lines(left - 2.6, (sh - RULER_MM) / 2, vertical=True))
     elif space_bottom >= 7:
-        spots["ruler"] = {"x": (sw - RULER_MM) / 2, "y": bottom + 4, "vertical": False}
+        spots["ruler"] = svg_path(_ruler_lines((sw - RULER_MM) / 2, bottom + 4, vertical=False))
     return spots
 
 
