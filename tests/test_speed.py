@@ -100,3 +100,12 @@ def test_a_card_that_does_not_fit_in_a_later_chunk_fails_the_deck_and_keeps_the_
     assert (out / "sort-cards.pdf").read_bytes() == before
     assert not list(out.glob(".*.part"))
     assert contains(text(out / "sort-cards.pdf"), "Stelling 1:")
+
+
+def test_a_build_reports_its_layout_passes_and_can_dump_its_final_html(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIT_DUMP_HTML", str(tmp_path / "html"))
+    result = render_product(str(DEFAULT_PACK), str(tmp_path / "out"), "guide", Options(), "key")
+    assert result.status == "built", result.message
+    assert result.passes >= 1 and result.laid_out >= result.pages > 0 and result.layout_seconds > 0
+    html = (tmp_path / "html" / "guide.html").read_text(encoding="utf-8")
+    assert "<html" in html and contains(text(tmp_path / "out" / "guide.pdf"), "Collectief leren")
