@@ -137,13 +137,17 @@ class Auditor:
             raise self.error(problems[0])
         self.text.append(fitting.squash(fitting.printed_text(document)).casefold())
 
-    def finish(self) -> None:
+    def finish(self, only: set[str] | None = None, qr: bool = True) -> None:
+        """After the last page: the QR code and every promised item are there
+        (`only`: just the items with these ids; `qr`: whether the QR code is due)."""
         from . import fitting
 
-        if self.product_id in QR_PRODUCTS and not self.qr_count:
+        if qr and self.product_id in QR_PRODUCTS and not self.qr_count:
             raise self.error(fitting.Problem("report_url", "the QR code to the report is missing"))
         text = "".join(self.text)
         for ref, what, wanted in self.promised:
+            if only is not None and ref.rpartition(":")[2] not in only:
+                continue
             if fitting.squash(wanted).casefold() not in text:
                 raise self.error(fitting.Problem(ref, f"{what} is missing"))
 
@@ -156,20 +160,42 @@ class Auditor:
 
 
 def audited(built, loaded, product_id: str):
-    """`built` with its document audited; a chunked document is audited as
-    it is written, so that a failure still leaves no file."""
+    """`built` with its document audited; a chunked deck is audited chunk by
+    chunk as each is laid out, so that a failure still leaves no file."""
     auditor = Auditor(loaded, product_id)
     document = built.document
     if hasattr(document, "pages"):
         auditor.feed(document)
         auditor.finish()
         return built
-
-    def chunks():
-        for chunk in document:
-            auditor.feed(chunk)
-            yield chunk
-        auditor.finish()
-
-    built.document = chunks()
+    built.document = AuditedChunks(document, auditor)
     return built
+
+
+class AuditedChunks:
+    """The chunks of a deck (`sheets.Chunks`), each audited as it is laid out.
+
+    Written whole (iterated), the deck is checked as one; a single chunk laid
+    out by a worker of its own (`[index]`) is checked for the cards it holds.
+    """
+
+    def __init__(self, chunks, auditor: Auditor):
+        self.chunks, self.auditor = chunks, auditor
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def __getitem__(self, index: int):
+        document = self.chunks[index]
+        self.auditor.feed(document)
+        if len(self.chunks) == 1:
+            self.auditor.finish()
+        else:
+            self.auditor.finish(only=self.chunks.card_ids(index), qr=index == 0)
+        return document
+
+    def __iter__(self):
+        for document in self.chunks:
+            self.auditor.feed(document)
+            yield document
+        self.auditor.finish()

@@ -17,6 +17,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from .audit import audited
 from .context import Context, Options
 from .errors import EXIT_INTERRUPTED, Interrupted, KitError
 from .loader import load_pack
+from .parts import atomic, join, part_path
 from .paths import KIT, LAYOUTS
 from .products import REGISTRY, get
 
@@ -43,6 +45,10 @@ class Result:
     seconds: float = 0.0
     status: str = "built"  # built, cached, skipped, error, internal
     message: str = ""
+    passes: int = 0  # WeasyPrint layouts this build took (fitting lays out again)
+    laid_out: int = 0  # pages those layouts made, against `pages` written
+    layout_seconds: float = 0.0
+    part: int = 0  # a chunk task's part of a large deck (from 1); 0: the whole product
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -152,21 +158,31 @@ class Cancelled(BaseException):
     """Raised in a worker by SIGTERM: unwinds the render (removing its .part file)."""
 
 
-def render_product(pack_folder: str, out: str, product_id: str, options: Options, key: str) -> Result:
-    """Render one product; runs in a worker process. Never raises, except to stop."""
+def render_product(
+    pack_folder: str, out: str, product_id: str, options: Options, key: str, part: int = 0
+) -> Result:
+    """Render one product, or with `part` one chunk of a large deck (see
+    `deck_tasks`); runs in a worker process. Never raises, except to stop."""
     global _busy
     started = time.perf_counter()
     _busy = True
     try:
-        from .render import write_pdf  # imports WeasyPrint: only where rendering happens
+        from .render import LAYOUT_COUNT, write_pdf  # imports WeasyPrint: only where rendering happens
 
+        before = dict(LAYOUT_COUNT)
         loaded = load_pack(pack_folder)
         out_dir = Path(out)
-        target = out_dir / f"{product_id}.pdf"
         built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id)
-        pages = write_pdf(built.document, target, options.pdf_variant)
-        _remember(out_dir, product_id, key, pages, built.note)
-        return Result(product_id, str(target), pages, built.note, time.perf_counter() - started)
+        if part:
+            target = part_path(out_dir, product_id, part)
+            pages = write_pdf(built.document[part - 1], target, options.pdf_variant)
+        else:
+            target = out_dir / f"{product_id}.pdf"
+            pages = write_pdf(built.document, target, options.pdf_variant)
+            _remember(out_dir, product_id, key, pages, built.note)
+        result = Result(product_id, str(target), pages, built.note, time.perf_counter() - started, part=part)
+        _count_layouts(result, before, LAYOUT_COUNT)
+        return result
     except KitError as exc:
         return Result(product_id, status="error", message=exc.one_line())
     except Cancelled:
@@ -177,6 +193,12 @@ def render_product(pack_folder: str, out: str, product_id: str, options: Options
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
     finally:
         _busy = False
+
+
+def _count_layouts(result: Result, before: dict, after: dict) -> None:
+    result.passes = after["passes"] - before["passes"]
+    result.laid_out = after["pages"] - before["pages"]
+    result.layout_seconds = after["seconds"] - before["seconds"]
 
 
 _stops = 0  # SIGTERMs received
@@ -263,6 +285,70 @@ def render_all(tasks: list[tuple], jobs: int | None, pool=None):
     pool.shutdown()
 
 
+def deck_tasks(loaded, args: tuple) -> list[tuple]:
+    """The tasks of one product: a deck of several chunks becomes one task per
+    chunk, so that the pool lays its chunks out on every core (`join_parts`
+    puts them together); anything else stays one task."""
+    product_id, options = args[2], args[3]
+    if not (LAYOUTS / product_id / "cards.html.j2").is_file():
+        return [args]  # not a card product: page products are one document
+    from .sheets import Chunks
+
+    try:
+        document = get(product_id).build(Context(loaded, options)).document  # lays nothing out
+    except KitError:
+        return [args]  # the worker reports it, as for any product
+    if not isinstance(document, Chunks) or len(document) < 2:
+        return [args]
+    return [(*args, part) for part in range(1, len(document) + 1)]
+
+
+def join_parts(results, out: Path, keys: dict[str, str], parts: dict[str, int]):
+    """Pass `render_all`'s (index, Result) on; the parts of a deck are held
+    back until all are in, then joined in order into the product's PDF
+    (written atomically) and passed on as one Result for the product."""
+    started = time.perf_counter()
+    held: dict[str, list[Result]] = {}
+    failed: set[str] = set()
+    try:
+        for index, result in results:
+            if not result.part:
+                yield index, result
+                continue
+            product_id = result.product
+            if result.status != "built" or product_id in failed:
+                if product_id not in failed:
+                    failed.add(product_id)
+                    yield index, result
+                continue
+            held.setdefault(product_id, []).append(result)
+            if len(held[product_id]) == parts[product_id]:
+                yield index, _joined(out, product_id, keys[product_id], held.pop(product_id), started)
+    finally:
+        for product_id in parts:
+            for part in range(1, parts[product_id] + 1):
+                part_path(out, product_id, part).unlink(missing_ok=True)
+
+
+def _joined(out: Path, product_id: str, key: str, done: list[Result], started: float) -> Result:
+    done.sort(key=lambda r: r.part)
+    target = out / f"{product_id}.pdf"
+    try:
+        with atomic(target) as f:
+            pages = join([r.path for r in done], f)
+    except Exception as exc:  # noqa: BLE001 - reported as an internal failure, exit 1
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
+    note = done[0].note
+    _remember(out, product_id, key, pages, note)
+    result = Result(product_id, str(target), pages, note, time.perf_counter() - started)
+    result.passes = sum(r.passes for r in done)
+    result.laid_out = sum(r.laid_out for r in done)
+    result.layout_seconds = sum(r.layout_seconds for r in done)
+    return result
+
+
 def remove_stale_parts(out: Path) -> None:
     """Half-written files of a build that was stopped; the PDFs beside them are whole.
 
@@ -337,16 +423,22 @@ def _identity(path: Path):
     return info.st_ino, info.st_mtime_ns, info.st_size
 
 
-def render_tasks(tasks: list[tuple], jobs: int | None, on_result, pool=None):
+def render_tasks(tasks: list[tuple], jobs: int | None, on_result, pool=None, deck=None):
     """Run `tasks` (render_product's arguments), calling `on_result(index, Result)`
     as each finishes; an interrupt becomes `Interrupted` listing the PDFs that
-    were written before it (each whole: PDFs are replaced, never written over)."""
+    were written before it (each whole: PDFs are replaced, never written over).
+
+    `deck` is (out, keys, parts) when some tasks are chunks of a deck
+    (`deck_tasks`): their parts are joined into the deck's PDF as they come in.
+    """
     targets = [Path(args[1]) / f"{args[2]}.pdf" for args in tasks]
     before = [_identity(target) for target in targets]
     try:
-        with contextlib.closing(render_all(tasks, jobs, pool)) as results:
-            for index, result in results:
-                on_result(index, result)
+        with contextlib.closing(render_all(tasks, jobs, pool)) as rendered:
+            results = join_parts(rendered, *deck) if deck and deck[2] else rendered
+            with contextlib.closing(results):
+                for index, result in results:
+                    on_result(index, result)
     except KeyboardInterrupt:
         for folder in {target.parent for target in targets}:
             remove_stale_parts(folder)  # of a worker that had to be killed
@@ -400,12 +492,14 @@ def build_kit(
                 if on_result:
                     on_result(settled)
             else:
-                todo.append((str(pack_folder), str(out), product_id, options, key))
+                todo += deck_tasks(loaded, (str(pack_folder), str(out), product_id, options, key))
+        keys = {args[2]: args[4] for args in todo}
+        parts = Counter(args[2] for args in todo if len(args) > 5)
 
         def done(_, result):
             results.append(result)
             if on_result:
                 on_result(result)
 
-        render_tasks(todo, jobs, done, pool)
+        render_tasks(todo, jobs, done, pool, deck=(out, keys, parts))
     return results

@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="keep running: rebuild what changed whenever a pack or layout file is saved (Ctrl-C stops)")
     p.add_argument("--force", action="store_true", help="render every product, even when nothing changed")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="processes to use (default: all cores)")
+    p.add_argument("--verbose", action="store_true",
+                   help="also say how many layout passes each product took and the CPU time they took")
     return p
 
 
@@ -398,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
             if result.status in ("built", "cached"):
                 extra = f", {result.note}" if result.note else ""
                 state = "unchanged" if result.status == "cached" else f"{result.seconds:.1f} s"
+                if args.verbose and result.status == "built":
+                    state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
+                              f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
                 print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
                       flush=True)
             elif result.status == "skipped":

@@ -179,7 +179,7 @@ def render_fitted(
 
     document = probe = render._layout(html(None), stylesheets)
     if fit is None:
-        return document
+        return render.final(document, lambda: html(None))
     pages = list(document.pages)
     for _ in range(max_rounds):
         found = overflows(probe)
@@ -189,7 +189,7 @@ def render_fitted(
             ratio = len(probe.pages) / fit.page_budget
             found[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio)
         if not found:
-            return document if probe is document else document.copy(pages)
+            return render.final(document if probe is document else document.copy(pages), lambda: html(None))
         for fit_id, overflow in found.items():
             start, floor = fit.bounds(fit_id)
             size = sizes.get(fit_id, start)

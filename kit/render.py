@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from .paths import FONTS, LAYOUTS
@@ -20,6 +19,7 @@ import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 from .fitting import render_fitted  # noqa: E402,F401 - where products have always found it
+from .parts import atomic, join, part_path  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -48,6 +48,14 @@ class ProjectOnlyFetcher(URLFetcher):
 FETCHER = ProjectOnlyFetcher()
 _FONT_CONFIG = None
 
+# What this process has laid out so far; a build reports the difference per
+# product (layout passes, pages laid out, CPU seconds in WeasyPrint's layout).
+LAYOUT_COUNT = {"passes": 0, "pages": 0, "seconds": 0.0}
+
+# Developer switch: KIT_DUMP_HTML=DIR writes the final HTML of every PDF
+# written (DIR/<product>.html), so that WeasyPrint alone can be timed on it.
+DUMP_HTML = "KIT_DUMP_HTML"
+
 
 def _font_config():
     global _FONT_CONFIG
@@ -58,18 +66,38 @@ def _font_config():
     return _FONT_CONFIG
 
 
+def final(document, whole_html):
+    """The fitted document; with KIT_DUMP_HTML set it carries its whole HTML at
+    the sizes chosen (fitting may have re-laid out only some of its pages)."""
+    if os.environ.get(DUMP_HTML):
+        document.kit_html = whole_html()
+    return document
+
+
+def _dump(document, target: Path) -> None:
+    folder = os.environ.get(DUMP_HTML)
+    html = getattr(document, "kit_html", None)
+    if folder and html is not None:
+        name = target.name.lstrip(".").split(".pdf")[0]
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / f"{name}.html").write_text(html, encoding="utf-8")
+
+
 def _layout(html: str, stylesheets):
+    import time
+
+    started = time.process_time()  # CPU time: what a busy machine does not inflate
     css = [
         weasyprint.CSS(filename=str(path), url_fetcher=FETCHER, font_config=_font_config())
         for path in stylesheets
     ]
-    return weasyprint.HTML(string=html, base_url=str(LAYOUTS) + "/", url_fetcher=FETCHER).render(
+    document = weasyprint.HTML(string=html, base_url=str(LAYOUTS) + "/", url_fetcher=FETCHER).render(
         stylesheets=css, font_config=_font_config()
     )
-
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+    LAYOUT_COUNT["passes"] += 1
+    LAYOUT_COUNT["pages"] += len(document.pages)
+    LAYOUT_COUNT["seconds"] += time.process_time() - started
+    return document
 
 
 def write_pdf(document, target: Path, pdf_variant: str | None = None) -> int:
@@ -78,42 +106,24 @@ def write_pdf(document, target: Path, pdf_variant: str | None = None) -> int:
     `document` is a laid-out document, or an iterable of them (the chunks of
     a large deck), which are written one by one and joined.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if hasattr(document, "write_pdf"):
-                document.write_pdf(f, **options)
-                pages = len(document.pages)
-            else:
-                pages = _join(document, f, options)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; a PDF is for sharing
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return pages
+    if not hasattr(document, "write_pdf") and hasattr(document, "__len__") and len(document) == 1:
+        document = document[0]  # a deck of one chunk is written as one document, not joined
+    if hasattr(document, "write_pdf"):
+        with atomic(target) as f:
+            document.write_pdf(f, **options)
+        _dump(document, target)
+        return len(document.pages)
+    with atomic(target) as f:
+        return join(_written(document, target, options), f)
 
 
-def _join(documents, out, options) -> int:
+def _written(documents, target: Path, options):
     import io
 
-    import pypdf
-
-    writer = pypdf.PdfWriter()
-    metadata = language = None
-    for document in documents:
+    for index, document in enumerate(documents, start=1):
         buffer = io.BytesIO()
         document.write_pdf(buffer, **options)
+        _dump(document, part_path(target.parent, target.stem, index))
         del document  # let the laid-out chunk go before the next one is laid out
-        reader = pypdf.PdfReader(buffer)
-        metadata = metadata or reader.metadata
-        language = language or reader.trailer["/Root"].get("/Lang")
-        writer.append(reader)
-    if metadata:
-        writer.add_metadata(dict(metadata))
-    if language:
-        writer._root_object[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject(language)
-    writer.write(out)
-    return len(writer.pages)
+        yield buffer

@@ -78,6 +78,30 @@ class Page:
     note: str = ""
     spots: dict = field(default_factory=dict)
 
+    @property
+    def cut_path(self) -> str:
+        return svg_path(self.marks)
+
+
+def svg_path(lines) -> str:
+    """Lines (x1, y1, x2, y2) in mm as the `d` of one SVG path: a sheet's
+    furniture is drawn as one element, not one box per line."""
+    return "".join(f"M{_num(x1)} {_num(y1)}L{_num(x2)} {_num(y2)}" for x1, y1, x2, y2 in lines)
+
+
+def _num(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _ruler_lines(x: float, y: float, vertical: bool) -> list[tuple[float, float, float, float]]:
+    """The ruler's line and its ticks every 10 mm, in sheet mm; the end ticks
+    are pulled in by half their width so that the ruler measures exactly
+    RULER_MM from outer edge to outer edge."""
+    ticks = [min(max(t, 0.125), RULER_MM - 0.125) for t in range(0, RULER_MM + 1, 10)]
+    if vertical:
+        return [(x + 1, y, x + 1, y + RULER_MM)] + [(x, y + t, x + 2, y + t) for t in ticks]
+    return [(x, y + 1, x + RULER_MM, y + 1)] + [(x + t, y, x + t, y + 2) for t in ticks]
+
 
 def _marks(grid: Grid) -> list[tuple[float, float, float, float]]:
     """Cut lines as (x1, y1, x2, y2).
@@ -117,9 +141,9 @@ def furniture(grid: Grid) -> dict:
     elif space_top >= TWO_NOTES_ROOM_MM:
         spots["note_bottom"] = top - SECOND_NOTE_ABOVE_GRID_MM
     if space_left >= RULER_SIDE_ROOM_MM:
-        spots["ruler"] = {"x": left - RULER_LEFT_OF_GRID_MM, "y": (sh - RULER_MM) / 2, "vertical": True}
+        spots["ruler"] = svg_path(_ruler_lines(left - RULER_LEFT_OF_GRID_MM, (sh - RULER_MM) / 2, vertical=True))
     elif space_bottom >= RULER_BELOW_ROOM_MM:
-        spots["ruler"] = {"x": (sw - RULER_MM) / 2, "y": bottom + RULER_BELOW_GRID_MM, "vertical": False}
+        spots["ruler"] = svg_path(_ruler_lines((sw - RULER_MM) / 2, bottom + RULER_BELOW_GRID_MM, vertical=False))
     return spots
 
 
@@ -173,6 +197,33 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
+class Chunks:
+    """A deck's sheets in chunks, laid out one chunk at a time: WeasyPrint
+    keeps every laid-out page in memory, so one document would grow with a
+    large deck. A small deck is one chunk, written as it is.
+
+    Nothing is laid out until a chunk is asked for, so the number of chunks
+    is known cheaply and each chunk can be laid out by another process.
+    """
+
+    def __init__(self, chunks: list[list[Page]], fitted):
+        self._chunks, self._fitted = chunks, fitted
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def __getitem__(self, index: int):
+        return self._fitted(self._chunks[index])
+
+    def __iter__(self):
+        for chunk in self._chunks:
+            yield self._fitted(chunk)
+
+    def card_ids(self, index: int) -> set[str]:
+        """The cards on the sheets of one chunk."""
+        return {place.card.id for page in self._chunks[index] for place in page.places}
+
+
 def _pages_holding(pages: list[Page], only: set[str]) -> list[int]:
     """Indexes of the front pages that hold any of these cards."""
     return [
@@ -218,15 +269,9 @@ def build_cards(
             fs=sizes_for(fit, sizes),
         )
 
-    from .render import render_fitted  # WeasyPrint loads only when something is rendered
-
-    def documents():
-        # A large deck is laid out a chunk of sheets at a time: WeasyPrint keeps
-        # every laid-out page in memory, so one document would grow with the deck.
-        for chunk in _chunks(pages):
-            yield fitted(chunk)
-
     def fitted(chunk: list[Page]):
+        from .render import render_fitted  # WeasyPrint loads only when something is rendered
+
         return render_fitted(
             lambda sizes, only=None: make_html(chunk, sizes, only),
             fit,
@@ -234,8 +279,9 @@ def build_cards(
             pages_of=lambda only: _pages_holding(chunk, only),
         )
 
+    # A PDF variant (PDF/A, PDF/UA) cannot be joined from parts: one chunk.
     chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
-    document = documents() if chunked else fitted(pages)
+    document = Chunks(_chunks(pages) if chunked else [pages], fitted)
     return Built(document=document, note=sheet_note(ctx, groups))
 
 
