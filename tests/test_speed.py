@@ -30,7 +30,7 @@ def _deck_pack(folder, cards=CARDS, long_text_at=None):
         for i in range(1, cards + 1)
     ]
     if long_text_at:
-        statements[long_text_at - 1]["text"] = "veel te lange tekst " * 120
+        statements[long_text_at - 1]["text"] = "veel te lange tekst " * 80
     (folder / "statements.yaml").write_text(yaml.safe_dump(statements, allow_unicode=True), encoding="utf-8")
     return folder
 
@@ -86,7 +86,7 @@ def test_a_large_deck_is_the_same_pdf_with_one_or_two_processes(deck, two, tmp_p
     assert codes == list(range(1, CARDS + 1))
 
     # the parts are gone: only the PDF and the build record are left
-    assert sorted(p.name for p in folder.iterdir()) == [".kit-cache", "sort-cards.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [".kit-cache", ".kit-lock", "sort-cards.pdf"]
 
 
 def test_a_card_that_does_not_fit_in_a_later_chunk_fails_the_deck_and_keeps_the_old_pdf(two, tmp_path):
