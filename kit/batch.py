@@ -89,7 +89,8 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def build_batch(pack_folder: Path, out: Path, products: list[str], options: Options, rows: list[Row],
-                *, force: bool = False, jobs: int | None = None, console=None, on_kit=None, on_wait=None):
+                *, force: bool = False, jobs: int | None = None, console=None, on_kit=None, on_wait=None,
+                loaded=None):
     """Build every good row; returns {row line: [Result]}.
 
     `on_kit(row, results)` is called as each row's kit is finished. A progress
@@ -100,7 +101,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    loaded = load_pack(pack_folder)
+    loaded = loaded or load_pack(pack_folder)  # parsed once: every task is handed the validated pack
     results: dict[int, list[Result]] = {}
     todo = []
     waiting: dict[int, int] = {}
@@ -120,7 +121,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
                 if settled:
                     results[row.line].append(settled)
                 else:
-                    todo.append((row.line, (str(pack_folder), str(row_out), product_id, row_options, key)))
+                    todo.append((row.line, (loaded, str(row_out), product_id, row_options, key)))
                     waiting[row.line] += 1
         if on_kit:
             for line, count in waiting.items():

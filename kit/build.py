@@ -26,7 +26,7 @@ from . import __version__
 from .audit import audited
 from .context import Context, Options
 from .errors import EXIT_INTERRUPTED, Interrupted, KitError
-from .loader import load_pack
+from .loader import LoadedPack, load_pack
 from .parts import atomic, join, part_path
 from .paths import KIT, LAYOUTS
 from .products import REGISTRY, get
@@ -159,7 +159,7 @@ class Cancelled(BaseException):
 
 
 def render_product(
-    pack_folder: str, out: str, product_id: str, options: Options, key: str, part: int = 0
+    loaded: LoadedPack, out: str, product_id: str, options: Options, key: str, part: int = 0
 ) -> Result:
     """Render one product, or with `part` one chunk of a large deck (see
     `deck_tasks`); runs in a worker process. Never raises, except to stop."""
@@ -170,7 +170,6 @@ def render_product(
         from .render import LAYOUT_COUNT, write_pdf  # imports WeasyPrint: only where rendering happens
 
         before = dict(LAYOUT_COUNT)
-        loaded = load_pack(pack_folder)
         out_dir = Path(out)
         built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id)
         if part:
@@ -492,7 +491,7 @@ def build_kit(
                 if on_result:
                     on_result(settled)
             else:
-                todo += deck_tasks(loaded, (str(pack_folder), str(out), product_id, options, key))
+                todo += deck_tasks(loaded, (loaded, str(out), product_id, options, key))
         keys = {args[2]: args[4] for args in todo}
         parts = Counter(args[2] for args in todo if len(args) > 5)
 

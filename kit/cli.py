@@ -270,11 +270,13 @@ def _previews(results) -> None:
             print(f"{written[-1]}: contact sheet of {len(written) - 1} page{'s' if len(written) != 2 else ''}")
 
 
-def _batch(args, pack, products, options) -> int:
+def _batch(args, loaded, products, options) -> int:
     from rich.console import Console
     from rich.table import Table
 
     from .batch import build_batch, read_rows
+
+    pack = loaded.pack
 
     console = Console(stderr=True)
     rows = read_rows(args.batch)
@@ -290,7 +292,7 @@ def _batch(args, pack, products, options) -> int:
                             f"{sum(r.pages for r in written)} pages{state}"), flush=True)
 
     results = build_batch(args.content, out, products, options, rows, force=args.force, jobs=args.jobs,
-                          console=console, on_kit=kit_done, on_wait=lambda: _waiting(out))
+                          console=console, on_kit=kit_done, on_wait=lambda: _waiting(out), loaded=loaded)
     table = Table(title=f"{pack.id}: {len(rows)} rows")
     for column in ("line", "folder", "products", "pages", "status"):
         table.add_column(column)
@@ -413,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(printable(f"{label}: {result.product}: {result.message}"), file=sys.stderr)
 
         if args.batch:
-            return _batch(args, pack, products, options)
+            return _batch(args, loaded, products, options)
         if args.watch:
             return _watch(args, out, products, options, report)
         results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,

@@ -69,7 +69,7 @@ def test_a_large_deck_is_the_same_pdf_with_one_or_two_processes(deck, two, tmp_p
     assert pdf == (tmp_path / "one" / "sort-cards.pdf").read_bytes()
 
     # and the same as the whole deck rendered by one task, its chunks joined in that process
-    whole = render_product(str(deck), str(tmp_path / "whole"), "sort-cards", Options(), "key")
+    whole = render_product(load_pack(deck), str(tmp_path / "whole"), "sort-cards", Options(), "key")
     assert whole.status == "built", whole.message
     assert (tmp_path / "whole" / "sort-cards.pdf").read_bytes() == pdf
 
@@ -104,7 +104,7 @@ def test_a_card_that_does_not_fit_in_a_later_chunk_fails_the_deck_and_keeps_the_
 
 def test_a_build_reports_its_layout_passes_and_can_dump_its_final_html(tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_DUMP_HTML", str(tmp_path / "html"))
-    result = render_product(str(DEFAULT_PACK), str(tmp_path / "out"), "guide", Options(), "key")
+    result = render_product(load_pack(DEFAULT_PACK), str(tmp_path / "out"), "guide", Options(), "key")
     assert result.status == "built", result.message
     assert result.passes >= 1 and result.laid_out >= result.pages > 0 and result.layout_seconds > 0
     html = (tmp_path / "html" / "guide.html").read_text(encoding="utf-8")
