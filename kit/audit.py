@@ -121,9 +121,10 @@ def fit_error(loaded, what: str, values: tuple = ()):
 class Auditor:
     """Audits a product's laid-out document, or its chunks one by one."""
 
-    def __init__(self, loaded, product_id: str):
+    def __init__(self, loaded, product_id: str, values: tuple = ()):
         self.loaded = loaded
         self.product_id = product_id
+        self.values = values  # --set values: printed too, and may be what does not fit
         self.promised = promised(product_id, loaded.pack)
         self.text: list[str] = []
         self.qr_count = 0
@@ -151,18 +152,34 @@ class Auditor:
             if fitting.squash(wanted).casefold() not in text:
                 raise self.error(fitting.Problem(ref, f"{what} is missing"))
 
+    def _option(self, text: str) -> str | None:
+        """The --set key whose value is this text (or holds its start)."""
+        from .fitting import squash
+
+        wanted = squash(text.rstrip("…")).casefold()
+        if len(wanted) < 4:
+            return None
+        for key, value in self.values:
+            if value and (wanted in squash(value).casefold() or squash(value).casefold() in wanted):
+                return key
+        return None
+
     def error(self, problem) -> KitError:
         file, line, name = locate(self.loaded, problem.item)
         if not name:
             file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
+        if not name:
+            option = self._option(problem.text)
+            if option:
+                return KitError(f"--set {option}=: the value {problem.message} (in the {self.product_id}); shorten it")
         subject = f"{name}: " if name else ""
         return KitError(f"{subject}{problem.message} (in the {self.product_id})", file, line)
 
 
-def audited(built, loaded, product_id: str):
+def audited(built, loaded, product_id: str, values: tuple = ()):
     """`built` with its document audited; a chunked deck is audited chunk by
     chunk as each is laid out, so that a failure still leaves no file."""
-    auditor = Auditor(loaded, product_id)
+    auditor = Auditor(loaded, product_id, values)
     document = built.document
     if hasattr(document, "pages"):
         auditor.feed(document)

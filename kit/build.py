@@ -171,7 +171,7 @@ def render_product(
 
         before = dict(LAYOUT_COUNT)
         out_dir = Path(out)
-        built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id)
+        built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id, options.values)
         if part:
             target = part_path(out_dir, product_id, part)
             pages = write_pdf(built.document[part - 1], target, options.pdf_variant)

@@ -97,7 +97,7 @@ def test_exported_workbook_is_ready_to_fill_in(exported):
         str(v.sqref): v.formula1 for v in statements.data_validations.dataValidation if v.type == "list"
     }
     source_letter = statements.cell(1, header["source"]).column_letter
-    assert any(ref.startswith(f"{source_letter}2:") and f == '"report,summary,kit"' for ref, f in lists.items())
+    assert any(ref.startswith(f"{source_letter}2:") and f == '"report,summary,adapted,kit"' for ref, f in lists.items())
     dialogue = book["dialogue"]
     kind_letter = dialogue.cell(1, _header(dialogue)["kind"]).column_letter
     kinds = [
@@ -249,7 +249,7 @@ def test_a_folder_of_csv_files_is_a_pack(exported, tmp_path):
     (folder / "statements.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     message = _error(folder)
     assert message.startswith(f"{folder / 'statements.csv'}, row 4, column source: ")
-    assert "'report', 'summary' or 'kit'" in message
+    assert "'report', 'summary', 'adapted' or 'kit'" in message
 
 
 def test_init_xlsx_writes_a_starter_workbook_that_builds(tmp_path):
