@@ -23,8 +23,7 @@ def how_to_print(product_id: str, options: Options, language: str, words: dict) 
     if product_id == "guide":
         lines.append(words["guide_print"].replace("{paper}", paper))
     if product_id in CARD_PRODUCTS:
-        tips = table.get("printing_tips") or []
-        lines.extend(tips[:1])
+        lines.append(table["print_tip_cards"])
         duplex = table.get(f"duplex_{options.duplex}")
         if duplex:
             lines.append(duplex)
