@@ -74,6 +74,16 @@ def first_preview(page, product: str):
     return thumb
 
 
+def upload_pack(page, name: str, **replaced: str) -> None:
+    """Choose a .zip of the English pack, with some of its files replaced, in the upload field."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for file, data in {**ENGLISH_PACK, **replaced}.items():
+            zf.writestr(file, data)
+    page.get_by_label("Or upload your own pack").set_input_files(
+        files=[{"name": name, "mimeType": "application/zip", "buffer": archive.getvalue()}])
+
+
 def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
     page = new_page(browser, server)
     page.screenshot(path=shots / "01-empty.png", full_page=True)
@@ -134,12 +144,7 @@ def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
 def test_a_broken_upload_shows_its_file_and_line(browser, server, shots, tmp_path):
     page = new_page(browser, server)
     broken = ENGLISH_PACK["statements.yaml"].replace("  category: drivers\n", "  category: [drivers\n", 1)
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zf:
-        for name, data in {**ENGLISH_PACK, "statements.yaml": broken}.items():
-            zf.writestr(name, data)
-    page.get_by_label("Or upload your own pack").set_input_files(
-        files=[{"name": "my-pack.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
+    upload_pack(page, "my-pack.zip", **{"statements.yaml": broken})
     page.get_by_label("Sort cards").check()
     page.get_by_role("button", name="Build").click()
     error = page.locator("#err-pack")
@@ -162,12 +167,8 @@ def test_pack_text_is_escaped_on_the_page(browser, server, shots):
     page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
     hostile = "<img src=x onerror=alert(1)>"
     statements = ENGLISH_PACK["statements.yaml"].replace("  source: report", f"  source: report\n  '{hostile}': 1", 1)
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zf:
-        for name, data in {**ENGLISH_PACK, "statements.yaml": statements}.items():
-            zf.writestr(name, data)
+    upload_pack(page, "pack.zip", **{"statements.yaml": statements})
     upload = page.get_by_label("Or upload your own pack")
-    upload.set_input_files(files=[{"name": "pack.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
     page.get_by_label("Worksheet").check()
     page.get_by_role("button", name="Build").click()
     error = page.locator("#err-pack")
@@ -241,12 +242,7 @@ def test_a_product_that_does_not_fit_names_the_item_and_the_rest_downloads(brows
     page = new_page(browser, server)
     long = ENGLISH_PACK["statements.yaml"].replace(
         "text: Pupils notice calmer classrooms.", "text: " + "Pupils notice much calmer classrooms. " * 30, 1)  # within the field's cap, too long for a card
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zf:
-        for name, data in {**ENGLISH_PACK, "statements.yaml": long}.items():
-            zf.writestr(name, data)
-    page.get_by_label("Or upload your own pack").set_input_files(
-        files=[{"name": "pack.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}])
+    upload_pack(page, "pack.zip", **{"statements.yaml": long})
     page.get_by_label("Sort cards").check()
     page.get_by_label("Answer key").check()
     page.get_by_role("button", name="Build").click()
