@@ -97,6 +97,9 @@ def _tree_rss(root: int) -> int:
 def run(args: list, env: dict | None = None, memory: bool = False) -> Run:
     """Run a command to its end; raise if it fails."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    # As installed: Python caches compiled modules (some machines switch that off;
+    # then every run, the no-op rebuild above all, compiles the kit anew).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen([str(a) for a in args], cwd=ROOT, env=env, stdout=out, stderr=err,
