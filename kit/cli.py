@@ -40,7 +40,7 @@ examples:
 Each product is written to OUT/<pack-id>/<product>.pdf. Print card sheets at
 actual size (100 %%), duplex flipped on the long edge unless --duplex says
 otherwise. Exit status: 0 done, 2 bad input (the message names the file and
-line), 1 internal failure.
+line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.
 """
 
 
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     name = Path(sys.argv[0]).name
     p = argparse.ArgumentParser(
         prog="python -m kit" if name == "__main__.py" else name,
-        description="Turn research findings kept as YAML into print-ready PDFs for a team day: "
+        description="Turn research findings kept as YAML or in a spreadsheet into print-ready PDFs for a team day: "
         "dialogue cards, sort cards, a poster, an answer key, a worksheet and a facilitator guide.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
