@@ -235,6 +235,13 @@ def _run(args: tuple) -> Result:
     return render_product(*args)
 
 
+def _completed(pool, tasks: list[tuple]):
+    """(task index, Result) of each task submitted to `pool`, as each finishes."""
+    futures = {pool.submit(_run, args): index for index, args in enumerate(tasks)}
+    for future in as_completed(futures):
+        yield futures[future], future.result()
+
+
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and stop the workers: SIGTERM, then SIGKILL after STOP_SECONDS."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -261,9 +268,7 @@ def render_all(tasks: list[tuple], jobs: int | None, pool=None):
     the queued tasks and stops the workers before it returns.
     """
     if pool is not None:
-        futures = {pool.submit(render_product, *args): index for index, args in enumerate(tasks)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        yield from _completed(pool, tasks)
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) <= 1:
@@ -275,9 +280,7 @@ def render_all(tasks: list[tuple], jobs: int | None, pool=None):
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_worker_start,
                                initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(_run, args): index for index, args in enumerate(tasks)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        yield from _completed(pool, tasks)
     except BaseException:
         _stop(pool)
         raise

@@ -38,7 +38,6 @@ from .model import Pack, PathError
 PACK_SHEET = "pack"
 README_SHEET = "README"
 HELP_COLUMN = "meaning"
-MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 6000
 MAX_COLUMNS = 1000
 # What a formula shows when it fails (a saved workbook stores these as the cell's value).

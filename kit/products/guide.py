@@ -16,7 +16,8 @@ COVER_FIELDS = ("school", "team", "date", "facilitator")
 BLANK_FIELDS = ("school", "date", "facilitator")  # a line to fill in when not given
 
 
-def _paper_name(paper: str) -> str:
+def paper_name(paper: str) -> str:
+    """'a4' -> 'A4', 'letter' -> 'Letter': a sheet as the guide and the web page name it."""
     return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
 
 
@@ -62,7 +63,7 @@ def _print_items(ctx: Context, products: list[str]) -> list[str]:
     for product_id in products:
         if product_id in lines:
             paper = getattr(ctx.options, get(product_id).paper_option)
-            items.append(lines[product_id].replace("{paper}", _paper_name(paper)))
+            items.append(lines[product_id].replace("{paper}", paper_name(paper)))
     return items
 
 

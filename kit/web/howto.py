@@ -5,17 +5,12 @@ from __future__ import annotations
 from ..context import Options
 from ..labels import labels
 from ..products import get
-
-CARD_PRODUCTS = ("dialogue-cards", "sort-cards")
-
-
-def _paper_name(paper: str) -> str:
-    return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
+from ..products.guide import CARD_PRODUCTS, paper_name
 
 
 def how_to_print(product_id: str, options: Options, language: str, words: dict) -> list[str]:
     table = labels(language)
-    paper = _paper_name(getattr(options, get(product_id).paper_option))
+    paper = paper_name(getattr(options, get(product_id).paper_option))
     lines = []
     item = (table.get("guide_print_items") or {}).get(product_id)
     if item:
