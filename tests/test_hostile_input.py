@@ -193,10 +193,14 @@ def _kill_during_a_write(args, out, product):
 
 
 def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repairs(small_pack, tmp_path):
-    # enough cards that writing the deck takes a while; --jobs 1: the killed process is the writer
+    # enough cards in both decks that writing each takes a while (a two-card deck is written in
+    # less time than the poll below can see); --jobs 1: the killed process is the writer
     items = [{"id": f"s-{i}", "category": "drivers", "text": f"Statement number {i} about the team.", "source": "kit"}
              for i in range(150)]
     (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
+    questions = [{"id": f"d-{i}", "kind": "question", "question": f"Question number {i} for the team?", "source": "kit"}
+                 for i in range(150)]
+    (small_pack / "dialogue.yaml").write_text(yaml.safe_dump(questions))
     args = ["--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards", "--jobs", "1"]
     assert run_cli(*args).returncode == 0
     out = tmp_path / "out" / "staff-wellbeing"
