@@ -186,7 +186,7 @@ def render_product(
         return Result(product_id, status="error", message=exc.one_line())
     except Cancelled:
         os._exit(EXIT_INTERRUPTED)  # the .part file is gone; nothing half-written stays
-    except Exception as exc:  # noqa: BLE001 - reported as an internal failure, exit 1
+    except Exception as exc:  # reported as an internal failure, exit 1
         if os.environ.get("KIT_DEBUG"):
             raise
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
@@ -338,7 +338,7 @@ def _joined(out: Path, product_id: str, key: str, done: list[Result], started: f
     try:
         with atomic(target) as f:
             pages = join([r.path for r in done], f)
-    except Exception as exc:  # noqa: BLE001 - reported as an internal failure, exit 1
+    except Exception as exc:  # reported as an internal failure, exit 1
         if os.environ.get("KIT_DEBUG"):
             raise
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")

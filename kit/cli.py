@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         _interrupted(exc)
         return EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # an internal failure: exit 1
         if os.environ.get("KIT_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (set KIT_DEBUG=1 for details)", file=sys.stderr)

@@ -7,9 +7,9 @@ of them imports upwards."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from markupsafe import Markup
 
@@ -19,7 +19,6 @@ from .labels import labels as label_table
 from .labels import localise_values
 from .loader import LoadedPack
 from .model import Pack
-
 
 # The --set keys of the event line (poster, decks, answer key).
 EVENT_KEYS = ("school", "team", "date")
@@ -98,7 +97,7 @@ class Context:
         created = None
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch and epoch.isdigit():
-            created = datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            created = datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return {
             "title": f"{title} – {pack.title}",
             "author": ", ".join(pack.authors) or pack.citation.short,

@@ -234,7 +234,7 @@ def test_a_large_deck_is_laid_out_in_chunks_and_joined_whole(tmp_path):
 
     files = dict(ENGLISH_PACK)
     categories = ["drivers", "conditions", "outcomes", "risks"]
-    letters = lambda i: chr(65 + i % 26) + chr(65 + i // 26)  # no digits that could pass for a code
+    letters = lambda i: chr(65 + i % 26) + chr(65 + i // 26)  # noqa: E731 - no digits that could pass for a code
     files["statements.yaml"] = yaml.safe_dump(
         [{"id": f"s-{i:03d}", "category": categories[i % 4], "text": f"Statement {letters(i)} about staff wellbeing.", "source": "kit"} for i in range(180)]
     )
