@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import random
 import signal
 import threading
 import time
@@ -213,6 +214,71 @@ def _on_sigterm(signum, frame):
     os._exit(EXIT_INTERRUPTED)
 
 
+class _Heard:
+    """Whether Ctrl-C came while this process rendered (see `_interrupts_heard`)."""
+
+    pending = False
+
+    def check(self) -> None:
+        if self.pending:
+            raise KeyboardInterrupt
+
+
+def _in_weasyprint(frame) -> bool:
+    """Whether the innermost code running, of WeasyPrint's and the kit's, is WeasyPrint's."""
+    kit = str(KIT)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith(kit):
+            return False
+        if f"{os.sep}weasyprint{os.sep}" in name:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@contextlib.contextmanager
+def _interrupts_heard():
+    """Ctrl-C while this process renders. WeasyPrint swallows every exception
+    while it draws an SVG (the QR codes), KeyboardInterrupt included: once
+    Ctrl-C came, it is raised again every 0.05 to 0.25 s while WeasyPrint's code runs,
+    and checked between products, until it reaches the kit's code."""
+    heard = _Heard()
+    if threading.current_thread() is not threading.main_thread():
+        yield heard  # signals reach only the main thread (a web page's build runs in a worker)
+        return
+
+    def soon():
+        # at uneven intervals, so that a loop of draws cannot keep catching every one
+        signal.setitimer(signal.ITIMER_REAL, random.uniform(0.05, 0.25))
+
+    def again(signum, frame):
+        soon()
+        if _in_weasyprint(frame):
+            raise KeyboardInterrupt
+
+    def first(signum, frame):
+        heard.pending = True
+        signal.signal(signal.SIGALRM, again)
+        soon()
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and SIGTERM where the command line made it act as Ctrl-C; a
+    # signal ignored or left to its default is left as it is
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)}
+    taken = [number for number in (signal.SIGINT, signal.SIGTERM) if callable(previous[number])]
+    for number in taken:
+        signal.signal(number, first)
+    try:
+        yield heard
+    finally:
+        if taken:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            for number, handler in previous.items():
+                if handler is not None:  # None: a handler not set from Python, left as it is
+                    signal.signal(number, handler)
+
+
 def _watch_parent(parent: int) -> None:
     # A worker whose main process was killed stops too, instead of rendering on unseen.
     while os.getppid() == parent:
@@ -272,8 +338,11 @@ def render_all(tasks: list[tuple], jobs: int | None, pool=None):
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) <= 1:
-        for index, args in enumerate(tasks):
-            yield index, render_product(*args)
+        with _interrupts_heard() as heard:
+            for index, args in enumerate(tasks):
+                heard.check()
+                yield index, render_product(*args)
+            heard.check()
         return
     # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
     context = multiprocessing.get_context("spawn")

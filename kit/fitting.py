@@ -57,18 +57,33 @@ def sizes_for(fit: Fit | None, sizes: dict, default: float = 10.0) -> Callable[[
 @dataclass
 class Overflow:
     fit_id: str
-    ratio: float  # needed / available
+    ratio: float  # needed / available, on the axis that overflows most
     axis: str = "y"  # 'x': a word wider than its box (shrinks linearly)
+    # Per axis, 1.0 where it fits. Downwards only the text counts: a QR code
+    # or a picture in the box keeps its size whatever the text's size.
+    ratio_x: float = 1.0
+    ratio_y: float = 1.0
+
+    def __post_init__(self):
+        if self.ratio_x == 1.0 and self.ratio_y == 1.0:
+            if self.axis == "x":
+                self.ratio_x = self.ratio
+            else:
+                self.ratio_y = self.ratio
 
 
 def smaller(size: float, overflow: Overflow, fit: Fit) -> float:
-    """The next size to try: text area grows with the square of the size, a
-    too-long word linearly; a quarter point more than that estimate saves
-    most second tries."""
+    """The next size to try, from both axes at once: text area grows with the
+    square of the size, a too-long word linearly. Lines wrap in steps and some
+    of a card (its margins, a code) keeps its size, so half a point below that
+    estimate: one more layout costs more than the half point is seen."""
     floor = fit.bounds(overflow.fit_id)[1]
-    power = 1.0 if overflow.axis == "x" else 0.5
-    estimate = size / max(overflow.ratio, 1.02) ** power - 0.25
-    return max(floor, min(size - 0.25, int(estimate * 4) / 4))
+    estimate = size
+    if overflow.ratio_y > 1.0:
+        estimate = min(estimate, size / max(overflow.ratio_y, 1.02) ** 0.5)
+    if overflow.ratio_x > 1.0:
+        estimate = min(estimate, size / max(overflow.ratio_x, 1.02))
+    return max(floor, min(size - 0.25, int((estimate - 0.5) * 4) / 4))
 
 
 # --- reading the box tree -------------------------------------------------
@@ -109,21 +124,25 @@ def overflows(document) -> dict[str, Overflow]:
             flowing = box.style["position"] == "static" and box.style["height"] == "auto"
             top, left = box.content_box_y(), box.content_box_x()
             bottom, right = top + box.height, left + box.width
-            need_bottom, need_right = bottom, right
+            need_bottom, need_right, fixed = bottom, right, 0.0
             for child in _walk(box):
                 if child is box or not hasattr(child, "position_y"):
                     continue
-                if _kind(child) == "TextBox":
+                kind = _kind(child)
+                if kind == "TextBox":
                     need_right = max(need_right, child.position_x + child.width)
-                if not flowing and _kind(child) in (
-                    "LineBox", "TextBox", "BlockBox", "InlineReplacedBox", "BlockReplacedBox"
-                ):
+                if not flowing and kind in ("LineBox", "TextBox", "BlockBox", "InlineReplacedBox", "BlockReplacedBox"):
                     need_bottom = max(need_bottom, child.position_y + child.margin_height())
+                if kind in ("InlineReplacedBox", "BlockReplacedBox"):
+                    fixed += child.margin_height()
             over_y, over_x = need_bottom - bottom - 0.5, need_right - right - 0.5
             if over_y > 0 or over_x > 0:
-                ratio_x = (need_right - left) / max(box.width, 1)
-                ratio_y = (need_bottom - top) / max(box.height, 1)
-                overflow = Overflow(fit_id, max(ratio_x, ratio_y), "x" if ratio_x >= ratio_y else "y")
+                ratio_x = (need_right - left) / max(box.width, 1) if over_x > 0 else 1.0
+                ratio_y = (need_bottom - top) / max(box.height, 1) if over_y > 0 else 1.0
+                fixed = min(fixed, box.height * 0.8)  # a box mostly picture still shrinks its text
+                text_y = (need_bottom - top - fixed) / max(box.height - fixed, 1) if over_y > 0 else 1.0
+                overflow = Overflow(fit_id, max(ratio_x, ratio_y), "x" if ratio_x >= ratio_y else "y",
+                                    ratio_x, max(text_y, ratio_y))
                 previous = found.get(fit_id)
                 if previous is None or overflow.ratio > previous.ratio:
                     found[fit_id] = overflow
@@ -193,12 +212,12 @@ def render_fitted(
         for fit_id, overflow in found.items():
             start, floor = fit.bounds(fit_id)
             size = sizes.get(fit_id, start)
-            if overflow.axis == "x" and fit_id not in broken and size / overflow.ratio < floor:
+            if overflow.ratio_x > 1.0 and fit_id not in broken and size / overflow.ratio_x < floor:
                 sizes[fit_id] = floor  # a word too wide even at the floor: break it now
                 broken.add(fit_id)
             elif size > floor:
                 sizes[fit_id] = smaller(size, overflow, fit)
-            elif overflow.axis == "x" and fit_id not in broken:
+            elif overflow.ratio_x > 1.0 and fit_id not in broken:
                 broken.add(fit_id)
             else:
                 raise describe(fit_id, overflow, floor)
@@ -294,6 +313,14 @@ def _glyph_runs(page_box) -> Iterable[Glyphs]:
     yield from visit(page_box, 0, None, None, None, False)
 
 
+def _runs(page_box) -> list[Glyphs]:
+    """A page's glyph runs, read once: fitting and each check of the audit ask again."""
+    runs = page_box.__dict__.get("_kit_runs")
+    if runs is None:
+        runs = page_box._kit_runs = list(_glyph_runs(page_box))
+    return runs
+
+
 def _line_overlaps(document) -> list[Overlap]:
     """Pairs of runs of two different lines printed over each other.
 
@@ -304,7 +331,7 @@ def _line_overlaps(document) -> list[Overlap]:
     found = []
     for page in document.pages:
         groups: dict[int, list[Glyphs]] = {}
-        for run in _glyph_runs(page._page_box):
+        for run in _runs(page._page_box):
             groups.setdefault(id(run.card), []).append(run)
         for runs in groups.values():
             runs.sort(key=lambda r: r.line_y)
@@ -387,7 +414,7 @@ def check_pages(document) -> list[Problem]:
             for box in _walk(page_box)
             if "slot" in _classes(box) and getattr(box, "element_tag", None) == "div"
         ]
-        for run in _glyph_runs(page_box):
+        for run in _runs(page_box):
             if run.card is not None:
                 if not _inside(run, *_trim_rect(run.card, SAFE_MM)):
                     problems.append(Problem(run.item, f"text {_excerpt(run.text)!r} runs past its card's safe area ({SAFE_MM:g} mm inside the cut) on page {number}", run.text))
@@ -418,7 +445,7 @@ def check_qr(document, min_count: int = 1) -> list[Problem]:
     count = 0
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
-        runs = list(_glyph_runs(page_box))
+        runs = _runs(page_box)
         for box, card in qr_boxes(page_box):
             count += 1
             element = box.element
@@ -461,7 +488,7 @@ def squash(text: str) -> str:
 
 
 def printed_text(document) -> str:
-    return "".join(run.text for page in document.pages for run in _glyph_runs(page._page_box))
+    return "".join(run.text for page in document.pages for run in _runs(page._page_box))
 
 
 def check_items(document, promised: list[tuple[str, str, str]]) -> list[Problem]:

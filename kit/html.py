@@ -9,10 +9,21 @@ import jinja2
 from .paths import LAYOUTS
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja's own cache: a folder of the
+    user's alone, keyed by each template's source), so that a build and each
+    of its workers do not compile the layouts anew; none where it cannot be made."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(LAYOUTS)),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,  # pack text prints as text, never as markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -330,3 +330,32 @@ def test_a_cache_record_vouches_only_for_the_bytes_it_was_written_with(tmp_path,
     assert second.wait() == 0, second.stderr
     assert "unchanged" not in second.stdout[0]
     assert pdf.read_bytes() == good
+
+
+# WeasyPrint swallows every exception, KeyboardInterrupt included, while it
+# draws an SVG (kit/build.py); this stands in for its drawing loop.
+_FAKE_WEASYPRINT = compile('''
+def draw_pages(pages):
+    import time
+    for _ in range(pages):
+        try:  # as weasyprint.images.SVGImage.draw does
+            time.sleep(0.02)
+        except BaseException:
+            pass
+        time.sleep(0.02)  # the rest of the page
+''', os.path.join("site-packages", "weasyprint", "images.py"), "exec")
+
+
+def test_ctrl_c_swallowed_while_weasyprint_draws_an_svg_still_stops_a_one_process_build():
+    from kit.build import _interrupts_heard
+
+    fake: dict = {}
+    exec(_FAKE_WEASYPRINT, fake)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), _interrupts_heard():
+        timer.start()
+        fake["draw_pages"](250)  # 10 s of pages, most of it inside the swallowing try
+    assert time.monotonic() - started < 2.0  # stopped once, not after the whole document
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers put back

@@ -109,3 +109,29 @@ def test_a_build_reports_its_layout_passes_and_can_dump_its_final_html(tmp_path,
     assert result.passes >= 1 and result.laid_out >= result.pages > 0 and result.layout_seconds > 0
     html = (tmp_path / "html" / "guide.html").read_text(encoding="utf-8")
     assert "<html" in html and contains(text(tmp_path / "out" / "guide.pdf"), "Collectief leren")
+
+
+def test_the_poster_is_fitted_in_at_most_two_layouts_with_columns_the_kit_balanced(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIT_DUMP_HTML", str(tmp_path / "html"))
+    result = render_product(load_pack(DEFAULT_PACK), str(tmp_path / "out"), "poster", Options(), "key")
+    assert result.status == "built", result.message
+    assert result.passes <= 2 and "2 columns" in result.note, (result.passes, result.note)
+    html = (tmp_path / "html" / "poster.html").read_text(encoding="utf-8")
+    assert "columns:" not in html  # no CSS column balancing: it lays the list out many times
+    assert html.count('data-fit="recommendations"') == 2
+
+    page = pdfium.PdfDocument(str(tmp_path / "out" / "poster.pdf"))[0]
+    chars = page.get_textpage()
+    width = page.get_size()[0]
+    words = chars.get_text_range()
+    foot_top = chars.get_charbox(words.index("Bron:"))[3]
+    lowest = {}
+    for index in range(chars.count_chars()):
+        left, bottom, right, top = chars.get_charbox(index)
+        if bottom > foot_top and right > left:
+            side = "left" if right < width / 2 else "right"
+            lowest[side] = min(lowest.get(side, top), bottom)
+    mm = 25.4 / 72
+    # both columns end above the footer, within an item's height of each other
+    assert set(lowest) == {"left", "right"}
+    assert abs(lowest["left"] - lowest["right"]) * mm < 40, lowest

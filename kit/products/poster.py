@@ -27,6 +27,7 @@ TITLE_PT = 35.0
 TITLE_FLOOR_PT = 18.0
 QR_MM = 35.0
 STEP_PT = 0.25
+MARGIN_MM = 11.0  # the page margin of the stylesheet, at A3
 GAP_MM = 5.0  # between the list and the footer, at A3
 BAND_MM, FOOT_MM = 75.0, 25.0  # the usual heights of the title band (with the list's margin) and the footer, at A3
 COLUMN_GAP_EM = 2.4 / 3.2  # the column gap in the stylesheet, 2.4 rem at the 32 pt start
@@ -67,12 +68,19 @@ class Poster:
         self.title_pt = TITLE_PT * self.scale
         self.break_title = self.break_list = False
         self.layouts = 0
+        self.width = imposition.parse_sheet(self.paper)[0] - 2 * MARGIN_MM * self.scale  # the list's, in mm
 
     def layout(self, size: float, columns: int) -> Built:
         self.layouts += 1
+        numbered = list(enumerate(self.ctx.pack.recommendations, start=1))
+        if columns == 2:
+            first = self.split(size, self.width)
+            parts = [numbered[:first], numbered[first:]]
+        else:
+            parts = [numbered]
         return build_document(
             self.ctx, "poster", self.ctx.labels["poster"], self.paper,
-            scale=self.scale, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=columns,
+            scale=self.scale, margin_mm=MARGIN_MM, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=parts,
             title_pt=self.title_pt, break_title=self.break_title, break_list=self.break_list,
         )
 
@@ -131,20 +139,31 @@ class Poster:
             out[count] = best * STEP_PT if fits else 0.0
         return out
 
-    def model(self, size: float, columns: int, width: float) -> float:
-        """The list's height in mm at `size` in `columns` columns, as modelled."""
+    def item_heights(self, size: float, columns: int, width: float) -> list[float]:
+        """Each recommendation's height in mm at `size` in `columns` columns, as modelled."""
         indent = 1.75  # em, the number's room (the stylesheet's padding-left)
         chars = self.line_chars(size, columns, width) - indent / CHAR_EM
-        lines = items = 0
-        for rec in self.ctx.pack.recommendations:
-            items += 1
-            lines += _lines(rec.title, chars) + _lines(rec.text, chars + 0.0)
         em = size * PT_MM
-        height = (lines * 1.24 + items * 0.7) * em
-        if columns > 1:
-            # balanced columns, an item never split: up to half an item more
-            height = height / columns + 0.5 * height / max(items, 1)
-        return height
+        return [(( _lines(rec.title, chars) + _lines(rec.text, chars)) * 1.24 + 0.7) * em
+                for rec in self.ctx.pack.recommendations]
+
+    def split(self, size: float, width: float) -> int:
+        """How many recommendations the first of two columns takes: the split
+        whose taller column is shortest (the first column the taller on a tie),
+        as a typesetter balances columns by hand. The kit places the columns
+        itself: WeasyPrint's column balancing lays the list out many times."""
+        heights = self.item_heights(size, 2, width)
+        total = sum(heights)
+        above = [sum(heights[:count]) for count in range(len(heights) + 1)]
+        return min(range(len(heights) + 1), key=lambda count: (max(above[count], total - above[count]), -count))
+
+    def model(self, size: float, columns: int, width: float) -> float:
+        """The list's height in mm at `size` in `columns` columns, as modelled."""
+        heights = self.item_heights(size, columns, width)
+        if columns == 1:
+            return sum(heights)
+        first = self.split(size, width)
+        return max(sum(heights[:first]), sum(heights[first:]))
 
     def line_chars(self, size: float, columns: int, width: float) -> float:
         gap = COLUMN_GAP_EM * size * PT_MM if columns == 2 else 0.0
@@ -170,11 +189,9 @@ class Poster:
         at their usual heights, so that the first layout is near (and in the
         columns it will most likely keep: balancing columns is the slow part
         of a layout)."""
-        sheet_w, sheet_h = imposition.parse_sheet(self.paper)
-        margin = 22 * self.scale
-        room = sheet_h - margin - (BAND_MM + FOOT_MM + GAP_MM) * self.scale
-        width = sheet_w - margin
-        return self.choose(self.sizes(self.start, 1, 0.0, room, width), width)
+        sheet_h = imposition.parse_sheet(self.paper)[1]
+        room = sheet_h - 2 * MARGIN_MM * self.scale - (BAND_MM + FOOT_MM + GAP_MM) * self.scale
+        return self.choose(self.sizes(self.start, 1, 0.0, room, self.width), self.width)
 
 
 def build(ctx: Context) -> Built:
