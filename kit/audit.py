@@ -61,6 +61,8 @@ def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
     if not ref:
         return None, None, ""
     field, _, item_id = ref.rpartition(":")
+    if field == "pack" and item_id in type(pack).model_fields:  # 'pack:title': on every back of a deck
+        field, ref = "", item_id
     for section in SECTION_FILES:
         for index, entry in enumerate(getattr(pack, section, [])):
             if getattr(entry, "id", None) == item_id:

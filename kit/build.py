@@ -32,6 +32,7 @@ from .parts import atomic, join, part_path
 from .paths import KIT, LAYOUTS
 from .products import REGISTRY, get
 
+GUIDE = "guide"  # says what to print: rendered again when another product of its build failed
 CACHE_DIR = ".kit-cache"
 LOCK_FILE = ".kit-lock"  # never deleted, so that every build of a folder locks the same file
 STOP_SECONDS = 1.5  # how long stopped workers get to clean up before they are killed
@@ -566,11 +567,35 @@ def build_kit(
                 todo += deck_tasks(loaded, (loaded, str(out), product_id, options, key))
         keys = {args[2]: args[4] for args in todo}
         parts = Counter(args[2] for args in todo if len(args) > 5)
+        held: list[Result] = []  # the guide's, until the others are in (see below)
 
         def done(_, result):
+            if result.product == GUIDE and len(products) > 1:
+                held.append(result)
+                return
             results.append(result)
             if on_result:
                 on_result(result)
 
         render_tasks(todo, jobs, done, pool, deck=(out, keys, parts))
+        # The guide says what to print. It is rendered with the others, for the
+        # build's sake; when one of them failed, it is rendered again without it,
+        # so that it never tells a facilitator to print what this build did not make.
+        # (When every other product failed, it stays as it was: a guide of the
+        # guide alone would list the pack's defaults.)
+        failed = {r.product for r in results if r.status in ("error", "internal")}
+        kept = [p for p in products if p not in failed and p != GUIDE]
+        if held and held[0].status == "built" and failed and kept:
+            held.clear()
+            made = replace(options, products=(*kept, GUIDE))
+            _, key = plan_product(loaded, out, GUIDE, made, True, shared)
+            try:
+                render_tasks([(loaded, str(out), GUIDE, made, key)], jobs, lambda _, r: held.append(r), pool)
+            except Interrupted as exc:
+                exc.written = [r.path for r in results if r.status == "built"] + exc.written
+                raise
+        for result in held:
+            results.append(result)
+            if on_result:
+                on_result(result)
     return results

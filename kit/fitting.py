@@ -181,7 +181,7 @@ def render_fitted(
 
     `make_html(sizes, only)` gives the document with those sizes (points by
     fit id). When the product can say which pages hold a set of fit ids
-    (`pages_of`), `make_html(sizes, only)` gives just those pages: they are
+    (`pages_of(fit_ids)`), `make_html(sizes, fit_ids)` gives just those pages: they are
     laid out again and put in place of the old ones, so fitting a few cards
     costs a few pages, not the deck. A line printed over another inside a
     fitted box (a label running into the text below it) counts as overflow
@@ -225,7 +225,7 @@ def render_fitted(
             document = probe = render._layout(html(None), stylesheets)
             pages = list(document.pages)
         else:
-            only = {fit_id.rpartition(":")[2] for fit_id in found}  # 'label:c1' is on card c1
+            only = set(found)  # fit ids: the product knows which pages hold them
             probe = render._layout(html(only), stylesheets)
             for index, page in zip(pages_of(only), probe.pages, strict=True):
                 pages[index] = page

@@ -224,12 +224,21 @@ class Chunks:
         return {place.card.id for page in self._chunks[index] for place in page.places}
 
 
-def _pages_holding(pages: list[Page], only: set[str]) -> list[int]:
-    """Indexes of the front pages that hold any of these cards."""
+# Fit ids of text printed on every back of a deck (the pack's title), not on one card.
+DECK_FITS = ("pack:title",)
+
+
+def _pages_holding(pages: list[Page], fit_ids: set[str]) -> list[int]:
+    """Indexes of the pages that hold these fitted boxes: the front pages of
+    their cards ('label:c1' is on card c1), or every page for a box that is
+    on every back."""
+    if any(fit_id in DECK_FITS for fit_id in fit_ids):
+        return list(range(len(pages)))
+    cards = {fit_id.rpartition(":")[2] for fit_id in fit_ids}
     return [
         index
         for index, page in enumerate(pages)
-        if page.side != "back" and any(place.card.id in only for place in page.places)
+        if page.side != "back" and any(place.card.id in cards for place in page.places)
     ]
 
 

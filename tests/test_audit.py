@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from conftest import ENGLISH_PACK, run_cli, write_pack
 from pdfcheck import problems
@@ -109,6 +110,23 @@ def test_the_guide_follows_what_the_build_makes(tmp_path):
         assert contains(guide, words), words
 
 
+def test_the_guide_never_lists_a_product_that_failed_in_its_build(tmp_path):
+    """A poster too long for its sheet stops the poster; the guide of that
+    build tells the facilitator to print the sort cards, not the poster."""
+    pack = _pack(tmp_path)
+    words = " ".join(["schools should share what works with every member of staff"] * 3)
+    (pack / "recommendations.yaml").write_text(
+        "".join(f"- id: rec-{i}\n  title: Step {i}\n  text: {words} {i}\n  source: report\n" for i in range(1, 41)))
+    (pack / "dialogue.yaml").write_text(ENGLISH_PACK["dialogue.yaml"].replace("  refers_to: rec-1\n", ""))
+    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster,sort-cards,guide",
+                     "--jobs", "2")
+    assert result.returncode == 2 and "error: poster:" in result.stderr, result.stderr
+    assert [line.split(":")[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines()] == [
+        "sort-cards.pdf", "guide.pdf"]  # one line each: the guide is reported once, after the others
+    guide = text(tmp_path / "out" / "staff-wellbeing" / "guide.pdf")
+    assert contains(guide, "Sort cards (A4)") and not contains(guide, "Poster with the recommendations")
+
+
 def test_the_guide_of_a_pack_without_dialogue_has_no_dialogue_step(tmp_path):
     pack = _pack(tmp_path)
     (pack / "dialogue.yaml").unlink()
@@ -183,21 +201,40 @@ def test_the_default_kit_prints_nothing_outside_its_cards_and_pages(default_kit)
 
 
 def test_an_audit_failure_is_exit_2_naming_the_item_and_keeps_the_earlier_pdf(tmp_path):
-    """A title too long for a card's back (no fitting there) stops the decks, not the rest."""
+    """A question word too wide for its header card (no fitting there: it is
+    one word, of at most 40 letters) stops the deck, not the rest."""
     pack = _pack(tmp_path)
     out = tmp_path / "out"
     first = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards")
     assert first.returncode == 0, first.stderr
     pdf = out / "staff-wellbeing" / "sort-cards.pdf"
     before = pdf.read_bytes()
-    long_title = LONG_WORD + "Veranstaltungsplanung"
-    (pack / "pack.yaml").write_text(ENGLISH_PACK["pack.yaml"].replace("title: Staff wellbeing in small schools", f"title: {long_title}"))
+    word = "W" * 40
+    (pack / "categories.yaml").write_text(ENGLISH_PACK["categories.yaml"].replace("question: WHY", f"question: {word}"))
     result = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards,guide")
     assert result.returncode == 2, result.stdout
     lines = [line for line in result.stderr.splitlines() if "sort-cards" in line]
-    assert len(lines) == 1 and "pack.yaml:3: the pack's title" in lines[0] and "(in the sort-cards)" in lines[0], result.stderr
+    assert len(lines) == 1, result.stderr
+    assert "categories.yaml:1: category 'drivers'" in lines[0] and "(in the sort-cards)" in lines[0], lines[0]
     assert pdf.read_bytes() == before
     assert (out / "staff-wellbeing" / "guide.pdf").is_file()  # other products still build
+
+
+def test_a_title_of_long_compound_words_is_fitted_on_every_card_back(tmp_path):
+    """A German title whose first word is 36 letters: the backs of both decks
+    print it whole, in smaller type, and the build names no error."""
+    title = "Kooperationsbereitschaftsentwicklung in Grundschullehrerkollegien"
+    pack = _pack(tmp_path, pack_yaml=("title: Staff wellbeing in small schools", f"title: {title}"))
+    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards")
+    assert result.returncode == 0, result.stderr
+    for product in ("dialogue-cards", "sort-cards"):
+        pdf = tmp_path / "out" / "staff-wellbeing" / f"{product}.pdf"
+        document = pdfium.PdfDocument(str(pdf))
+        pages = [page.get_textpage().get_text_range() for page in document]
+        document.close()
+        backs = pages[1::2]  # duplex: every second page is the backs of the sheet before
+        assert backs and all(contains(page, title) for page in backs), product
+        _clean(pdf)
 
 
 # --- the audit itself, on pages made to break it ---------------------------

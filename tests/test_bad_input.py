@@ -177,3 +177,6 @@ def test_a_poster_of_40_recommendations_is_one_page_or_a_clear_error(small_pack,
     else:
         message = _fails(small_pack, out, product="poster")
         assert "recommendations.yaml:1:" in message and "recommendations does not fit" in message, message
+        assert "--poster-paper a2" in message  # the larger sheet is a way out ...
+        message = _fails(small_pack, out, "--poster-paper", "a2", product="poster")
+        assert "A2 poster" in message and "--poster-paper" not in message, message  # ... but not from A2

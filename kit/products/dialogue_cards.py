@@ -9,7 +9,7 @@ from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
 
 DEFAULT_SIZE = "dialogue"
-FIT = Fit(start=13.0, floor=8.0)
+FIT = Fit(start=13.0, floor=8.0, limits={"pack": (15.0, 10.0)})  # the title on the backs: 15 pt down to 10
 
 
 def _cards(ctx: Context) -> list[Card]:

@@ -36,6 +36,7 @@ LINE_CHARS = (40, 75)  # a readable line length, in characters
 SAFETY = 0.98  # the model is calibrated at one size; leave a little for the next
 MAX_LAYOUTS = 4
 PT_MM = 25.4 / 72
+LARGEST_PAPER = "a2"  # the largest --poster-paper
 
 
 def _lines(text: str | None, chars: float) -> int:
@@ -223,9 +224,10 @@ def build(ctx: Context) -> Built:
         height, room, _ = poster.room(built.document)
         file, line = ctx.loaded.where(("recommendations",))
         percent = max(1, round((height / max(room, 1) - 1) * 100))
+        remedy = "shorten them" if poster.paper == LARGEST_PAPER else f"shorten them or use --poster-paper {LARGEST_PAPER}"
         raise KitError(
             f"the list of recommendations does not fit one {poster.paper.upper()} poster even at {poster.floor:g} pt: "
-            f"about {percent}% too long; shorten them or use --poster-paper a2",
+            f"about {percent}% too long; {remedy}",
             file,
             line,
         )

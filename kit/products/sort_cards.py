@@ -15,7 +15,8 @@ STATEMENT_SIZE = "poker"
 # The smallest header card: larger than poker statements, so the headers
 # stand out on the table; with larger statement cards the headers grow too.
 MIN_HEADER_SIZE = "a7"
-FIT = Fit(start=12.0, floor=8.0, limits={"label": (17.0, 9.0)})  # header labels: 17 pt down to 9
+# header labels: 17 pt down to 9; the title on the backs: 10 pt down to 7
+FIT = Fit(start=12.0, floor=8.0, limits={"label": (17.0, 9.0), "pack": (10.0, 7.0)})
 
 
 def header_size(statement_size: tuple[float, float]) -> tuple[float, float]:
