@@ -95,6 +95,36 @@ def find_text(pack, text: str) -> str | None:
     return None
 
 
+def _says(pack, ref: str, text: str) -> bool:
+    """Whether `text` is part of what the item or pack field `ref` holds; True
+    when `ref` names neither (a card of the kit's own, such as an about card)."""
+    from .fitting import squash
+
+    field, _, item_id = ref.rpartition(":")
+    if field == "pack":
+        field, item_id = "", item_id
+    entry = pack.item(item_id)
+    if entry is not None:
+        values = [getattr(entry, field, None)] if field else [value for _, value in entry]
+    elif not field and item_id in type(pack).model_fields:
+        values = [getattr(pack, item_id, None)]
+    else:
+        return True
+    words = squash(" ".join(_strings(values))).casefold()
+    return squash(text.rstrip("…")).casefold() in words
+
+
+def _strings(value) -> list[str]:
+    """Every string in a value of the pack: a field, a list, a nested model."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    if hasattr(value, "model_fields"):
+        return [s for name in type(value).model_fields for s in _strings(getattr(value, name))]
+    return []
+
+
 def fit_error(loaded, what: str, values: tuple = ()):
     """The one-line error for a fitted box that does not fit even at its floor.
 
@@ -167,7 +197,16 @@ class Auditor:
         return None
 
     def error(self, problem) -> KitError:
-        file, line, name = locate(self.loaded, problem.item)
+        ref = problem.item
+        if problem.text and ref and not _says(self.loaded.pack, ref, problem.text):
+            # text on an item's card that is not the item's own words (the pack's
+            # title on a card's back, a --set value): name whose words they are
+            owner = find_text(self.loaded.pack, problem.text)
+            if owner:
+                ref = owner
+            elif self._option(problem.text):
+                ref = None
+        file, line, name = locate(self.loaded, ref)
         if not name:
             file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
         if not name:

@@ -283,3 +283,21 @@ def test_the_pdf_reader_of_these_tests_can_fail(tmp_path, case):
     target = tmp_path / "x.pdf"
     write_pdf(document, target)
     assert problems(target)
+
+
+def test_a_problem_on_a_card_names_whose_words_are_at_fault(tmp_path):
+    """Text on a statement's card that is not the statement's own (the pack's
+    title on its back, a --set value) is named as what it is."""
+    from kit.audit import Auditor
+    from kit.fitting import Problem
+    from kit.loader import load_pack
+
+    auditor = Auditor(load_pack(_pack(tmp_path)), "sort-cards", (("school", "Sint-Jozefsschool"),))
+
+    def named(text: str) -> str:
+        return auditor.error(Problem("st-01", f"text {text!r} runs past its card's safe area", text)).one_line()
+
+    assert "statements.yaml:1: statement 'st-01'" in named("Teachers want")  # its own words
+    assert "pack.yaml:3: the pack's title" in named("Staff wellbeing")
+    assert named("Sint-Jozefsschool").startswith("--set school=")
+    assert "statement 'st-01'" in named("QUESTION FOR THE TEAM")  # the kit's words: the card is the place
