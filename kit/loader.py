@@ -209,12 +209,32 @@ def _record_lines(node, file, prefix, lines):
             _record_lines(item, file, prefix + (index,), lines)
 
 
-def _describe(error: dict) -> tuple[tuple, str]:
+def error_path(error: dict) -> tuple[tuple, str | None]:
+    """The item path of a pydantic error, and its message when a check of the
+    model named the item itself (`PathError`); shared by YAML and table packs."""
     loc = tuple(error["loc"])
-    kind = error["type"]
     exc = (error.get("ctx") or {}).get("error")
     if isinstance(exc, PathError):
         return loc + exc.path, str(exc)
+    return loc, None
+
+
+def plain_message(error: dict) -> str:
+    """A pydantic error's message, in the kit's words where pydantic's would puzzle."""
+    message = error["msg"]
+    if error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
+    loc = error["loc"]
+    if error["type"] == "string_pattern_mismatch" and loc and loc[-1] in ("id", "category", "refers_to"):
+        message = "ids are lower-case letters, digits and dashes"
+    return message
+
+
+def _describe(error: dict) -> tuple[tuple, str]:
+    loc, given = error_path(error)
+    if given:
+        return loc, given
+    kind = error["type"]
     if kind == "extra_forbidden":
         return loc, f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
     if kind == "missing":
@@ -223,11 +243,7 @@ def _describe(error: dict) -> tuple[tuple, str]:
         limit = (error.get("ctx") or {}).get("max_length")
         length = len(error.get("input") or "")
         return loc, f"{_name(loc)} is {length:,} characters; at most {limit:,} fit where it is printed: shorten it"
-    message = error["msg"]
-    if kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "category", "refers_to"):
-        message = "ids are lower-case letters, digits and dashes"
+    message = plain_message(error)
     return loc, f"{_name(loc)}: {message}" if loc else message
 
 

@@ -31,9 +31,9 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import KitError
-from .loader import LoadedPack
+from .loader import LoadedPack, error_path, plain_message
 from .loader import _read as read_pack_file
-from .model import Pack, PathError
+from .model import Pack
 
 PACK_SHEET = "pack"
 README_SHEET = "README"
@@ -524,19 +524,12 @@ def _build(tables: dict[str, Table], source: Path, files: list[Path], origin: st
 
 def describe(error: dict) -> tuple[tuple, str]:
     """(item path, message) for a pydantic error; the location says sheet, row and column."""
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    exc = (error.get("ctx") or {}).get("error")
-    if isinstance(exc, PathError):
-        return loc + exc.path, str(exc)
-    if kind == "missing":
+    loc, given = error_path(error)
+    if given:
+        return loc, given
+    if error["type"] == "missing":
         return loc, "field required"
-    message = error["msg"]
-    if kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "category", "refers_to"):
-        message = "ids are lower-case letters, digits and dashes"
-    return loc, message
+    return loc, plain_message(error)
 
 
 # --- writing --------------------------------------------------------------------------------
