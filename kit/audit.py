@@ -55,14 +55,20 @@ def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
     return items
 
 
+def _parts(ref: str) -> tuple[str, str]:
+    """(field, item id) of a reference: 'label:c1' -> ('label', 'c1'); an item id
+    or a field of pack.yaml, bare or as 'pack:title' (the fit id of the title on
+    every back of a deck) -> ('', 'title')."""
+    field, _, item_id = ref.rpartition(":")
+    return ("", item_id) if field == "pack" else (field, item_id)
+
+
 def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
     """(file, line, name) of an item id, 'field:item id' or a field of pack.yaml."""
     pack = loaded.pack
     if not ref:
         return None, None, ""
-    field, _, item_id = ref.rpartition(":")
-    if field == "pack" and item_id in type(pack).model_fields:  # 'pack:title': on every back of a deck
-        field, ref = "", item_id
+    field, item_id = _parts(ref)
     for section in SECTION_FILES:
         for index, entry in enumerate(getattr(pack, section, [])):
             if getattr(entry, "id", None) == item_id:
@@ -70,9 +76,9 @@ def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
                 file, line = loaded.where(path)
                 name = f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
                 return file, line, name
-    if not field and ref in type(pack).model_fields:
-        file, line = loaded.where((ref,))
-        return file, line, f"the pack's {ref.replace('_', ' ')}"
+    if not field and item_id in type(pack).model_fields:
+        file, line = loaded.where((item_id,))
+        return file, line, f"the pack's {item_id.replace('_', ' ')}"
     return None, None, ""
 
 
@@ -100,9 +106,7 @@ def _says(pack, ref: str, text: str) -> bool:
     when `ref` names neither (a card of the kit's own, such as an about card)."""
     from .fitting import squash
 
-    field, _, item_id = ref.rpartition(":")
-    if field == "pack":
-        field, item_id = "", item_id
+    field, item_id = _parts(ref)
     entry = pack.item(item_id)
     if entry is not None:
         values = [getattr(entry, field, None)] if field else [value for _, value in entry]

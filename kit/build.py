@@ -588,9 +588,9 @@ def build_kit(
         if held and held[0].status == "built" and failed and kept:
             held.clear()
             made = replace(options, products=(*kept, GUIDE))
-            _, key = plan_product(loaded, out, GUIDE, made, True, shared)
+            task = (loaded, str(out), GUIDE, made, fingerprint(GUIDE, loaded.files, made, shared))
             try:
-                render_tasks([(loaded, str(out), GUIDE, made, key)], jobs, lambda _, r: held.append(r), pool)
+                render_tasks([task], jobs, lambda _, r: held.append(r), pool)
             except Interrupted as exc:
                 exc.written = [r.path for r in results if r.status == "built"] + exc.written
                 raise
