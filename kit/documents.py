@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import glyphs, imposition
 from .context import Built, Context
-from .fitting import Fit, sizes_for
+from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
 
 
@@ -39,8 +39,6 @@ def build_document(
             fs=sizes_for(fit, sizes),
             **context,
         )
-
-    from .render import render_fitted  # WeasyPrint loads only when something is rendered
 
     document = render_fitted(make_html, fit, ctx.fit_error(what))
     return Built(document=document, note=f"{paper}")

@@ -18,7 +18,6 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
-from .fitting import render_fitted  # noqa: E402,F401 - where products have always found it
 from .parts import atomic, join, part_path  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import glyphs, imposition
 from .context import Built, Context
-from .fitting import Fit, sizes_for
+from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
 from .imposition import Grid, Slot
 
@@ -279,8 +279,6 @@ def build_cards(
         )
 
     def fitted(chunk: list[Page]):
-        from .render import render_fitted  # WeasyPrint loads only when something is rendered
-
         return render_fitted(
             lambda sizes, only=None: make_html(chunk, sizes, only),
             fit,
