@@ -13,6 +13,8 @@ the second's measurement. The footer sits at the foot of the sheet by CSS.
 
 from __future__ import annotations
 
+import itertools
+
 from .. import imposition
 from ..context import Built, Context, Product
 from ..documents import build_document
@@ -53,6 +55,16 @@ def _lines(text: str | None, chars: float) -> int:
     return lines
 
 
+def _split(heights: list[float]) -> int:
+    """How many items the first of two columns takes: the split whose taller
+    column is shortest (the first column the taller on a tie), as a typesetter
+    balances columns by hand. The kit places the columns itself: WeasyPrint's
+    column balancing lays the list out many times."""
+    above = [0.0, *itertools.accumulate(heights)]
+    total = above[-1]
+    return min(range(len(above)), key=lambda count: (max(above[count], total - above[count]), -count))
+
+
 def _quarter(value: float) -> float:
     return int(value / STEP_PT) * STEP_PT
 
@@ -75,7 +87,7 @@ class Poster:
         self.layouts += 1
         numbered = list(enumerate(self.ctx.pack.recommendations, start=1))
         if columns == 2:
-            first = self.split(size, self.width)
+            first = _split(self.item_heights(size, 2, self.width))
             parts = [numbered[:first], numbered[first:]]
         else:
             parts = [numbered]
@@ -145,25 +157,15 @@ class Poster:
         indent = 1.75  # em, the number's room (the stylesheet's padding-left)
         chars = self.line_chars(size, columns, width) - indent / CHAR_EM
         em = size * PT_MM
-        return [(( _lines(rec.title, chars) + _lines(rec.text, chars)) * 1.24 + 0.7) * em
+        return [((_lines(rec.title, chars) + _lines(rec.text, chars)) * 1.24 + 0.7) * em
                 for rec in self.ctx.pack.recommendations]
-
-    def split(self, size: float, width: float) -> int:
-        """How many recommendations the first of two columns takes: the split
-        whose taller column is shortest (the first column the taller on a tie),
-        as a typesetter balances columns by hand. The kit places the columns
-        itself: WeasyPrint's column balancing lays the list out many times."""
-        heights = self.item_heights(size, 2, width)
-        total = sum(heights)
-        above = [sum(heights[:count]) for count in range(len(heights) + 1)]
-        return min(range(len(heights) + 1), key=lambda count: (max(above[count], total - above[count]), -count))
 
     def model(self, size: float, columns: int, width: float) -> float:
         """The list's height in mm at `size` in `columns` columns, as modelled."""
         heights = self.item_heights(size, columns, width)
         if columns == 1:
             return sum(heights)
-        first = self.split(size, width)
+        first = _split(heights)
         return max(sum(heights[:first]), sum(heights[first:]))
 
     def line_chars(self, size: float, columns: int, width: float) -> float:
