@@ -12,7 +12,7 @@ from .errors import KitError
 from .model import SECTION_FILES
 
 # Products that carry the QR code to the report (the alignment sheet does not).
-QR_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")
+QR_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "poster-series", "answer-key", "worksheet", "guide")
 SINGULAR = {
     "definitions": "definition",
     "categories": "category",
@@ -39,7 +39,7 @@ def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
             add(f"label:{c.id}", "its label", c.label)
             if product_id != "worksheet":
                 add(c.id, "its definition", c.definition)
-    if product_id == "poster":
+    if product_id in ("poster", "poster-series"):
         for r in pack.recommendations:
             add(r.id, "its title", r.title)
             add(r.id, "its text", r.text)
@@ -50,7 +50,7 @@ def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
     if product_id == "guide":
         for d in pack.definitions:
             add(d.id, "its text", d.text)
-    if product_id in ("poster", "answer-key", "worksheet", "guide"):
+    if product_id in ("poster", "poster-series", "answer-key", "worksheet", "guide"):
         add("title", "the title", pack.title)
     return items
 

@@ -45,7 +45,7 @@ line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .imposition import CARD_SIZES, DUPLEX_MODES, SHEETS
+    from .imposition import CARD_PAPERS, CARD_SIZES, DUPLEX_MODES, POSTER_PAPERS
 
     name = Path(sys.argv[0]).name
     p = argparse.ArgumentParser(
@@ -62,9 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--only", metavar="A,B",
                    help=f"products to build, by id: {', '.join(REGISTRY)} (default: {', '.join(DEFAULT_PRODUCTS)})")
-    p.add_argument("--paper", default="a4", choices=[s for s in SHEETS if s != "a2"],
+    p.add_argument("--paper", default="a4", choices=CARD_PAPERS,
                    help="sheet for the cards, answer key, worksheet and guide (default: a4)")
-    p.add_argument("--poster-paper", default="a3", choices=["a3", "a2"], help="sheet for the poster (default: a3)")
+    p.add_argument("--poster-paper", default=None, choices=POSTER_PAPERS,
+                   help="sheet for the poster (default: a3, or tabloid with --paper letter) and for the "
+                   "poster series (default: one recommendation per --paper sheet)")
     p.add_argument("--card-size", metavar="SIZE",
                    help=f"card size for the card products: {', '.join(CARD_SIZES)} or WxH in mm "
                    "(default: dialogue 95x130 for dialogue cards, poker 63x88 for sort cards)")

@@ -27,7 +27,7 @@ EVENT_KEYS = ("school", "team", "date")
 @dataclass(frozen=True)
 class Options:
     paper: str = "a4"
-    poster_paper: str = "a3"
+    poster_paper: str | None = None  # None: A3, or Tabloid with Letter (see kit/products/poster.py)
     card_size: str | None = None  # None: each product's own default
     bleed: float = 0.0
     duplex: str = "long"
@@ -121,9 +121,16 @@ class Product:
     needs: tuple[str, ...]  # pack sections that must not be empty
     build: Callable[[Context], Built]
     paper_option: str = "paper"  # which Options field picks its sheet
+    # The sheet from the options when it is not simply that field (the
+    # posters' default follows --paper).
+    sheet_of: Callable[[Options], str] | None = None
     # The --set keys it prints; only these are in its fingerprint, so a new
     # school name re-renders only what shows it. None: all of them.
     prints_values: tuple[str, ...] | None = None
+
+    def paper(self, options: Options) -> str:
+        """The sheet this product prints on with these options."""
+        return self.sheet_of(options) if self.sheet_of else getattr(options, self.paper_option)
 
     def missing(self, pack: Pack) -> list[str]:
         return [section for section in self.needs if not getattr(pack, section)]

@@ -240,7 +240,10 @@ def _break_words(html: str, fit_ids: set[str]) -> str:
     selectors = ", ".join(
         f'[data-fit="{_css_escape(fit_id)}"], [data-fit="{_css_escape(fit_id)}"] *' for fit_id in sorted(fit_ids)
     )
-    rule = f"<style>{selectors} {{ overflow-wrap: anywhere !important; hyphens: auto !important; }}</style>"
+    # an address, a date or a code still breaks only where it may, never with a hyphen added
+    keep = ", ".join(f'[data-fit="{_css_escape(fit_id)}"] .nohy' for fit_id in sorted(fit_ids))
+    rule = (f"<style>{selectors} {{ overflow-wrap: anywhere !important; hyphens: auto !important; }} "
+            f"{keep} {{ hyphens: none !important; }}</style>")
     return html.replace("</head>", rule + "</head>", 1)
 
 

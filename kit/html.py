@@ -7,6 +7,7 @@ from functools import lru_cache
 import jinja2
 
 from .paths import LAYOUTS
+from .typeset import unbroken
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -31,6 +32,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["mm"] = lambda value: f"{value:.3f}mm"
     env.filters["pt"] = lambda value: f"{value:.2f}pt"
+    env.filters["unbroken"] = unbroken  # addresses, dates, codes: never hyphenated
     return env
 
 

@@ -18,7 +18,10 @@ SHEETS: dict[str, tuple[float, float]] = {
     "letter": (215.9, 279.4),
     "a3": (297.0, 420.0),
     "a2": (420.0, 594.0),  # posters only
+    "tabloid": (279.4, 431.8),  # posters only: 11 x 17 in, the large sheet of US offices
 }
+CARD_PAPERS = ("a4", "letter", "a3")  # --paper: cards, answer key, worksheet, guide
+POSTER_PAPERS = ("a3", "a2", "tabloid")  # --poster-paper
 
 CARD_SIZES: dict[str, tuple[float, float]] = {
     "dialogue": (95.0, 130.0),  # 4 per A4 and per Letter inside a 5 mm margin

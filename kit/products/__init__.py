@@ -19,12 +19,14 @@ REGISTRY = {
     "dialogue-cards": "dialogue_cards",
     "sort-cards": "sort_cards",
     "poster": "poster",
+    "poster-series": "poster_series",
     "answer-key": "answer_key",
     "worksheet": "worksheet",
     "guide": "guide",
     "alignment": "alignment",
 }
-# Built by default when --only is not given (the alignment sheet is asked for).
+# Built by default when --only is not given (the poster series and the
+# alignment sheet are asked for).
 DEFAULT_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
-from . import DEFAULT_PRODUCTS, get
+from . import DEFAULT_PRODUCTS, REGISTRY, get
 
 # The title shrinks from its layout size to 12 pt, then breaks long words.
 TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (20.0, 12.0)})
@@ -33,7 +33,7 @@ def made(ctx: Context) -> list[str]:
     chosen = [p for p in ctx.options.products if p not in (PRODUCT.id, "alignment")]
     if not chosen:
         chosen = list(DEFAULT_PRODUCTS)
-    return [p for p in DEFAULT_PRODUCTS if p in chosen and p != PRODUCT.id and not get(p).missing(ctx.pack)]
+    return [p for p in REGISTRY if p in chosen and p != PRODUCT.id and not get(p).missing(ctx.pack)]
 
 
 def _steps(ctx: Context, products: list[str]) -> list[dict]:
@@ -62,7 +62,7 @@ def _print_items(ctx: Context, products: list[str]) -> list[str]:
     items = []
     for product_id in products:
         if product_id in lines:
-            paper = getattr(ctx.options, get(product_id).paper_option)
+            paper = get(product_id).paper(ctx.options)
             items.append(lines[product_id].replace("{paper}", paper_name(paper)))
     return items
 

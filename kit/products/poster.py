@@ -20,6 +20,7 @@ from ..context import Built, Context, Product
 from ..documents import build_document
 from ..errors import KitError
 from ..fitting import measure, overflows, page_area_mm
+from .guide import paper_name
 
 # Sizes are for A3 and scale with the sheet's width (A2 = A3 x 1.41).
 BASE_WIDTH_MM = 297.0
@@ -27,6 +28,13 @@ START_PT = 32.0
 FLOOR_PT = 13.0  # about the smallest body text still read from two metres on A3
 TITLE_PT = 35.0
 TITLE_FLOOR_PT = 18.0
+# Each recommendation's title reads from further away than its text: at
+# least this many times the text's size, and at least REC_TITLE_MIN_PT (A3).
+REC_TITLE_RATIO = 1.4
+REC_TITLE_MIN_PT = 20.0
+REC_TITLE_LINE = 1.12  # the titles' line height in the stylesheet
+REC_TITLE_AFTER_EM = 0.15  # the air under a title, in its own em
+BOLD_WIDTH = 1.06  # a bold character is about this much wider than a regular one
 QR_MM = 35.0
 STEP_PT = 0.25
 MARGIN_MM = 11.0  # the page margin of the stylesheet, at A3
@@ -39,6 +47,12 @@ SAFETY = 0.98  # the model is calibrated at one size; leave a little for the nex
 MAX_LAYOUTS = 4
 PT_MM = 25.4 / 72
 LARGEST_PAPER = "a2"  # the largest --poster-paper
+
+
+def poster_paper(options) -> str:
+    """The overview poster's sheet: --poster-paper, else A3, or Tabloid (the
+    large sheet US offices have) when the rest of the kit is on Letter."""
+    return options.poster_paper or ("tabloid" if options.paper == "letter" else "a3")
 
 
 def _lines(text: str | None, chars: float) -> int:
@@ -74,7 +88,7 @@ class Poster:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.paper = ctx.options.poster_paper
+        self.paper = poster_paper(ctx.options)
         self.scale = imposition.parse_sheet(self.paper)[0] / BASE_WIDTH_MM
         self.start = _quarter(START_PT * self.scale)
         self.floor = _quarter(FLOOR_PT * self.scale)
@@ -82,6 +96,10 @@ class Poster:
         self.break_title = self.break_list = False
         self.layouts = 0
         self.width = imposition.parse_sheet(self.paper)[0] - 2 * MARGIN_MM * self.scale  # the list's, in mm
+
+    def rec_title_pt(self, size: float) -> float:
+        """The size of each recommendation's title for text at `size`."""
+        return max(size * REC_TITLE_RATIO, REC_TITLE_MIN_PT * self.scale)
 
     def layout(self, size: float, columns: int) -> Built:
         self.layouts += 1
@@ -94,6 +112,7 @@ class Poster:
         return build_document(
             self.ctx, "poster", self.ctx.labels["poster"], self.paper,
             scale=self.scale, margin_mm=MARGIN_MM, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=parts,
+            rec_title_pt=self.rec_title_pt(size),
             title_pt=self.title_pt, break_title=self.break_title, break_list=self.break_list,
         )
 
@@ -157,8 +176,15 @@ class Poster:
         indent = 1.75  # em, the number's room (the stylesheet's padding-left)
         chars = self.line_chars(size, columns, width) - indent / CHAR_EM
         em = size * PT_MM
-        return [((_lines(rec.title, chars) + _lines(rec.text, chars)) * 1.24 + 0.7) * em
-                for rec in self.ctx.pack.recommendations]
+        title_pt = self.rec_title_pt(size)
+        title_em = title_pt * PT_MM
+        # the title's characters are larger (and bold) but share the text's indent
+        title_chars = chars * size / title_pt / BOLD_WIDTH
+        return [
+            (_lines(rec.text, chars) * 1.24 + 0.7) * em
+            + ((_lines(rec.title, title_chars) * REC_TITLE_LINE + REC_TITLE_AFTER_EM) * title_em if rec.title else 0.0)
+            for rec in self.ctx.pack.recommendations
+        ]
 
     def model(self, size: float, columns: int, width: float) -> float:
         """The list's height in mm at `size` in `columns` columns, as modelled."""
@@ -228,7 +254,7 @@ def build(ctx: Context) -> Built:
         percent = max(1, round((height / max(room, 1) - 1) * 100))
         remedy = "shorten them" if poster.paper == LARGEST_PAPER else f"shorten them or use --poster-paper {LARGEST_PAPER}"
         raise KitError(
-            f"the list of recommendations does not fit one {poster.paper.upper()} poster even at {poster.floor:g} pt: "
+            f"the list of recommendations does not fit one {paper_name(poster.paper)} poster even at {poster.floor:g} pt: "
             f"about {percent}% too long; {remedy}",
             file,
             line,
@@ -243,5 +269,6 @@ PRODUCT = Product(
     needs=("recommendations",),
     build=build,
     paper_option="poster_paper",
+    sheet_of=poster_paper,
     prints_values=("school", "team", "date"),
 )

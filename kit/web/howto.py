@@ -10,7 +10,7 @@ from ..products.guide import CARD_PRODUCTS, paper_name
 
 def how_to_print(product_id: str, options: Options, language: str, words: dict) -> list[str]:
     table = labels(language)
-    paper = paper_name(getattr(options, get(product_id).paper_option))
+    paper = paper_name(get(product_id).paper(options))
     lines = []
     item = (table.get("guide_print_items") or {}).get(product_id)
     if item:
