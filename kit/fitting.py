@@ -38,18 +38,27 @@ class Fit:
     page_budget: int | None = None
     page_fit_id: str | None = None
     limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Fit id -> the key of a size it shares ('deck:body'): every card of a
+    # deck is set in one body size, the largest at which all of them fit, as a
+    # typesetter fits a deck rather than a card. Errors still name the card.
+    shared: dict[str, str] = field(default_factory=dict)
 
     def bounds(self, fit_id: str) -> tuple[float, float]:
         return self.limits.get(fit_id.split(":")[0], (self.start, self.floor))
+
+    def key(self, fit_id: str) -> str:
+        """Where the size of this fit id is kept: its shared size, or its own."""
+        return self.shared.get(fit_id, fit_id)
 
 
 def sizes_for(fit: Fit | None, sizes: dict, default: float = 10.0) -> Callable[[str], float]:
     """The templates' `fs(fit_id)`: the size in points the fitting chose."""
 
     def fs(fit_id: str) -> float:
-        if fit_id in sizes:
-            return sizes[fit_id]
-        return fit.bounds(fit_id)[0] if fit else default
+        key = fit.key(fit_id) if fit else fit_id
+        if key in sizes:
+            return sizes[key]
+        return fit.bounds(key)[0] if fit else default
 
     return fs
 
@@ -77,7 +86,7 @@ def smaller(size: float, overflow: Overflow, fit: Fit) -> float:
     square of the size, a too-long word linearly. Lines wrap in steps and some
     of a card (its margins, a code) keeps its size, so half a point below that
     estimate: one more layout costs more than the half point is seen."""
-    floor = fit.bounds(overflow.fit_id)[1]
+    floor = fit.bounds(fit.key(overflow.fit_id))[1]
     estimate = size
     if overflow.ratio_y > 1.0:
         estimate = min(estimate, size / max(overflow.ratio_y, 1.02) ** 0.5)
@@ -176,6 +185,7 @@ def render_fitted(
     stylesheets=(),
     max_rounds: int = 8,
     pages_of: Callable[[set[str]], list[int]] | None = None,
+    sizes: dict[str, float] | None = None,
 ):
     """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
 
@@ -187,10 +197,13 @@ def render_fitted(
     fitted box (a label running into the text below it) counts as overflow
     of the first of the two. A word wider than its box at the floor is
     broken anywhere (hyphenated where the language allows) as a last resort.
+    Fit ids that share a size (`Fit.shared`) shrink together: the worst of
+    them sets the size of all. `sizes`, when given, holds the sizes to start
+    from and is left holding the sizes chosen.
     """
     from . import render  # WeasyPrint loads only when something is rendered
 
-    sizes: dict[str, float] = {}
+    sizes = {} if sizes is None else sizes
     broken: set[str] = set()
 
     def html(only):
@@ -209,14 +222,21 @@ def render_fitted(
             found[fit.page_fit_id] = Overflow(fit.page_fit_id, ratio)
         if not found:
             return render.final(document if probe is document else document.copy(pages), lambda: html(None))
+        worst: dict[str, Overflow] = {}  # by size key: the card that needs the smallest size
         for fit_id, overflow in found.items():
-            start, floor = fit.bounds(fit_id)
-            size = sizes.get(fit_id, start)
+            key = fit.key(fit_id)
+            size = sizes.get(key, fit.bounds(key)[0])
+            if key not in worst or smaller(size, overflow, fit) < smaller(size, worst[key], fit):
+                worst[key] = overflow
+        for key, overflow in worst.items():
+            fit_id = overflow.fit_id
+            start, floor = fit.bounds(key)
+            size = sizes.get(key, start)
             if overflow.ratio_x > 1.0 and fit_id not in broken and size / overflow.ratio_x < floor:
-                sizes[fit_id] = floor  # a word too wide even at the floor: break it now
+                sizes[key] = floor  # a word too wide even at the floor: break it now
                 broken.add(fit_id)
             elif size > floor:
-                sizes[fit_id] = smaller(size, overflow, fit)
+                sizes[key] = smaller(size, overflow, fit)
             elif overflow.ratio_x > 1.0 and fit_id not in broken:
                 broken.add(fit_id)
             else:
@@ -225,7 +245,7 @@ def render_fitted(
             document = probe = render._layout(html(None), stylesheets)
             pages = list(document.pages)
         else:
-            only = set(found)  # fit ids: the product knows which pages hold them
+            only = set(found) | {fit.key(fit_id) for fit_id in found}  # the product knows which pages hold them
             probe = render._layout(html(only), stylesheets)
             for index, page in zip(pages_of(only), probe.pages, strict=True):
                 pages[index] = page

@@ -49,6 +49,7 @@ class Card:
     front: dict
     back: dict | None = None
     face: str | None = None  # front background colour, into the bleed (not in low-ink)
+    weight: int = 0  # how much text it holds: the heaviest cards of a large deck set its size first
 
 
 @dataclass
@@ -226,13 +227,15 @@ class Chunks:
 
 # Fit ids of text printed on every back of a deck (the pack's title), not on one card.
 DECK_FITS = ("pack:title",)
+# Size keys shared by the cards of a deck ('deck:body'): a change lays out every sheet again.
+SHARED_PREFIX = "deck:"
 
 
 def _pages_holding(pages: list[Page], fit_ids: set[str]) -> list[int]:
     """Indexes of the pages that hold these fitted boxes: the front pages of
     their cards ('label:c1' is on card c1), or every page for a box that is
     on every back."""
-    if any(fit_id in DECK_FITS for fit_id in fit_ids):
+    if any(fit_id in DECK_FITS or fit_id.startswith(SHARED_PREFIX) for fit_id in fit_ids):
         return list(range(len(pages)))
     cards = {fit_id.rpartition(":")[2] for fit_id in fit_ids}
     return [
@@ -278,18 +281,40 @@ def build_cards(
             fs=sizes_for(fit, sizes),
         )
 
-    def fitted(chunk: list[Page]):
+    # A PDF variant (PDF/A, PDF/UA) cannot be joined from parts: one chunk.
+    chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
+    deck_sizes: dict[str, float] = {}
+
+    def fitted(chunk: list[Page], sizes: dict | None = None):
+        if sizes is None and chunked and fit.shared and not deck_sizes:
+            # Chunks are laid out apart (in other processes): the deck's shared
+            # sizes come first from its heaviest cards, so that every chunk
+            # starts from the size the whole deck needs.
+            probe: dict[str, float] = {}
+            fitted(impose(ctx, _heaviest(groups, fit)), probe)
+            deck_sizes.update({k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)})
+            deck_sizes.setdefault(SHARED_PREFIX, 0.0)  # probed, even when nothing shrank
         return render_fitted(
             lambda sizes, only=None: make_html(chunk, sizes, only),
             fit,
             ctx.fit_error("card"),
             pages_of=lambda only: _pages_holding(chunk, only),
+            sizes={k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX} if sizes is None else sizes,
         )
-
-    # A PDF variant (PDF/A, PDF/UA) cannot be joined from parts: one chunk.
-    chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
     document = Chunks(_chunks(pages) if chunked else [pages], fitted)
     return Built(document=document, note=sheet_note(ctx, groups))
+
+
+def _heaviest(groups: list[CardGroup], fit: Fit, sheets: int = 2) -> list[CardGroup]:
+    """Per group, the cards that share a size and hold the most text: a
+    couple of sheets of them."""
+    out = []
+    for group in groups:
+        shared = [card for card in group.cards if card.id in fit.shared]
+        if shared:
+            count = sheets * max(1, len(imposition.grid(group.size, (210.0, 297.0)).slots))
+            out.append(CardGroup(group.size, sorted(shared, key=lambda c: -c.weight)[:count], group.name))
+    return out
 
 
 def sheet_note(ctx: Context, groups: list[CardGroup]) -> str:

@@ -3,6 +3,8 @@ and a first card that says what the deck is, with the QR code."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import imposition
 from ..context import Built, Context, Product
 from ..fitting import Fit
@@ -12,11 +14,27 @@ DEFAULT_SIZE = "dialogue"
 FIT = Fit(start=13.0, floor=8.0, limits={"pack": (15.0, 10.0)})  # the title on the backs: 15 pt down to 10
 
 
+# The about card prints the full citation and the links on a card at least
+# this large (the dialogue size, A6); on a smaller one the short citation.
+FULL_ABOUT_MM2 = 95.0 * 125.0
+QR_MM, SMALL_QR_MM = 30.0, 22.0
+SMALL_SIDE_MM = 74.0
+
+
+def about_card(ctx: Context) -> dict:
+    """What the kit's own first card holds at this card size: its words are the
+    kit's, so a small card leaves parts out rather than fail the deck."""
+    w, h = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
+    full = w * h >= FULL_ABOUT_MM2
+    # on a card narrower than A7 (poker, square) the subtitle goes too
+    return {"full": full, "small": min(w, h) < SMALL_SIDE_MM, "qr_mm": QR_MM if min(w, h) >= 80 else SMALL_QR_MM}
+
+
 def _cards(ctx: Context) -> list[Card]:
     pack, labels = ctx.pack, ctx.labels
     total = len(pack.dialogue)
     back = lambda number: {"number": number, "total": total}  # noqa: E731
-    cards = [Card("about-dialogue", "about", {}, back(None))]
+    cards = [Card("about-dialogue", "about", about_card(ctx), back(None))]
     for number, item in enumerate(pack.dialogue, start=1):
         sources = [labels["sources"][item.source.value]]
         if item.question and item.question_source and item.question_source != item.source:
@@ -27,6 +45,7 @@ def _cards(ctx: Context) -> list[Card]:
                 item.kind.value,
                 {"item": item, "number": number, "total": total, "source_line": " · ".join(sources)},
                 back(number),
+                weight=sum(len(t or "") for t in (item.title, item.text, item.question)),
             )
         )
     return cards
@@ -35,7 +54,9 @@ def _cards(ctx: Context) -> list[Card]:
 def build(ctx: Context) -> Built:
     size = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
     title = ctx.labels["dialogue_deck"]
-    return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], FIT)
+    # every prompt card of the deck in one body size (the about card is the kit's own)
+    fit = replace(FIT, shared={item.id: "deck:body" for item in ctx.pack.dialogue})
+    return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], fit)
 
 
 PRODUCT = Product(id="dialogue-cards", title_label="dialogue_deck", needs=("dialogue",), build=build,

@@ -4,6 +4,8 @@ as large as the statement cards."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import imposition
 from ..codes import sort_codes
 from ..context import Built, Context, Product
@@ -35,10 +37,13 @@ def build(ctx: Context) -> Built:
         headers.append(Card(category.id, "header", {"category": category, "style": style}, back, face=style.colour))
     # Cards are printed in code order, so a dealt deck is already mixed.
     statements = sorted(pack.statements, key=lambda s: codes[s.id])
-    cards = [Card(s.id, "statement", {"statement": s, "code": codes[s.id]}, back) for s in statements]
+    cards = [Card(s.id, "statement", {"statement": s, "code": codes[s.id]}, back, weight=len(s.text))
+             for s in statements]
     size = imposition.parse_card_size(ctx.options.card_size or STATEMENT_SIZE)
     groups = [CardGroup(header_size(size), headers, "header cards"), CardGroup(size, cards, "statements")]
-    return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, FIT)
+    # every statement in one body size, the largest at which all of them fit
+    fit = replace(FIT, shared={s.id: "deck:statements" for s in pack.statements})
+    return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, fit)
 
 
 PRODUCT = Product(id="sort-cards", title_label="sort_deck", needs=("categories", "statements"), build=build,

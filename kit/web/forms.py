@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 from ..context import Options
 from ..errors import KitError
+from .. import imposition
 from ..imposition import CARD_SIZES, DUPLEX_MODES, parse_card_size
 from ..labels import available, labels
 from ..products import REGISTRY
 
 PAPERS = ("a4", "letter")
-POSTER_PAPERS = ("a3", "a2")
+POSTER_PAPERS = imposition.POSTER_PAPERS  # none chosen: A3, or Tabloid with Letter
 VALUE_FIELDS = ("school", "team", "date", "facilitator")
 PRINT_SHOP_BLEED_MM = 3.0
 
@@ -65,7 +66,7 @@ def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, 
 
     def choice(name, allowed, default):
         value = (form.get(name) or default).strip().lower()
-        if value not in allowed:
+        if value and value not in allowed:
             problems.add("options", f"{name.replace('_', ' ')}: {value!r}; {words['unknown_choice']} ({', '.join(allowed)})")
             return default
         return value
@@ -98,7 +99,7 @@ def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, 
             bleed = 0.0
     return Options(
         paper=choice("paper", PAPERS, "a4"),
-        poster_paper=choice("poster_paper", POSTER_PAPERS, "a3"),
+        poster_paper=choice("poster_paper", POSTER_PAPERS, "") or None,
         card_size=card_size,
         bleed=bleed,
         duplex=choice("duplex", DUPLEX_MODES, "long"),
