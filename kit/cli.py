@@ -45,7 +45,7 @@ line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .imposition import CARD_PAPERS, CARD_SIZES, DUPLEX_MODES, POSTER_PAPERS
+    from .imposition import BACK_STYLES, CARD_PAPERS, CARD_SIZES, DUPLEX_MODES, POSTER_PAPERS
 
     name = Path(sys.argv[0]).name
     p = argparse.ArgumentParser(
@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--back-offset", default="0,0", metavar="X,Y",
                    help="shift of the back side in mm, as measured with --only alignment (e.g. 1.5,-0.5)")
     p.add_argument("--low-ink", action="store_true", help="white card faces, outlines and dark text only")
+    p.add_argument("--backs", default="light", choices=BACK_STYLES,
+                   help="card backs: light (white, a coloured frame inside the cut, little ink; default) "
+                   "or solid (a full flood of colour, with 2 mm of extra background against a shifted back)")
     p.add_argument("--pdf-variant", metavar="NAME", help="a WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1")
     p.add_argument("--lang", metavar="CODE", help="language of the printed labels (default: the pack's language)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="values",
@@ -134,6 +137,7 @@ def _options(args) -> Options:
         duplex=args.duplex,
         back_offset=parse_offset(args.back_offset),
         low_ink=args.low_ink,
+        backs=args.backs,
         pdf_variant=args.pdf_variant,
         lang=args.lang,
         values=tuple(values),

@@ -33,6 +33,7 @@ class Options:
     duplex: str = "long"
     back_offset: tuple[float, float] = (0.0, 0.0)
     low_ink: bool = False
+    backs: str = "light"  # 'light': white backs with a frame inside the cut; 'solid': a full flood
     pdf_variant: str | None = None
     lang: str | None = None
     values: tuple[tuple[str, str], ...] = ()  # --set key=value, printed where it helps

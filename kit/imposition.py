@@ -34,6 +34,7 @@ CARD_SIZES: dict[str, tuple[float, float]] = {
 UNPRINTABLE_MM = 5.0
 BACK_EXTRA_BLEED_MM = 2.0  # covers the 1-4 mm an office printer shifts the back
 DUPLEX_MODES = ("long", "short", "none", "fold")
+BACK_STYLES = ("light", "solid")  # --backs
 
 
 def parse_card_size(text: str) -> tuple[float, float]:

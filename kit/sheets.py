@@ -173,7 +173,8 @@ def impose(ctx: Context, groups: list[CardGroup]) -> list[Page]:
                         "back",
                         w,
                         h,
-                        options.bleed + imposition.BACK_EXTRA_BLEED_MM,
+                        # a solid back reaches past its cut against a shifted back; a light one is white there
+                        options.bleed + (imposition.BACK_EXTRA_BLEED_MM if options.backs == "solid" else 0.0),
                     )
                     for place in fronts
                 ]

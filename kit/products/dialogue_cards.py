@@ -19,6 +19,7 @@ FIT = Fit(start=13.0, floor=8.0, limits={"pack": (15.0, 10.0)})  # the title on 
 FULL_ABOUT_MM2 = 95.0 * 125.0
 QR_MM, SMALL_QR_MM = 30.0, 22.0
 SMALL_SIDE_MM = 74.0
+SMALL_BACK_MM = 80.0
 
 
 def about_card(ctx: Context) -> dict:
@@ -33,7 +34,9 @@ def about_card(ctx: Context) -> dict:
 def _cards(ctx: Context) -> list[Card]:
     pack, labels = ctx.pack, ctx.labels
     total = len(pack.dialogue)
-    back = lambda number: {"number": number, "total": total}  # noqa: E731
+    w, h = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
+    small = min(w, h) < SMALL_BACK_MM  # the back's words in smaller type
+    back = lambda number: {"number": number, "total": total, "small": small}  # noqa: E731
     cards = [Card("about-dialogue", "about", about_card(ctx), back(None))]
     for number, item in enumerate(pack.dialogue, start=1):
         sources = [labels["sources"][item.source.value]]
