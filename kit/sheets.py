@@ -32,14 +32,14 @@ NOTE_BELOW_GRID_MM = 0.8  # ... or this far below it
 # two notes' room there, and sits this far above the grid.
 TWO_NOTES_ROOM_MM = 6.0
 SECOND_NOTE_ABOVE_GRID_MM = 6.2
-# The ruler is 2 mm wide: beside the grid it needs this much room, and its
-# left edge sits this far left of the grid (0.6 mm of air to the cards).
-RULER_SIDE_ROOM_MM = 3.0
-RULER_LEFT_OF_GRID_MM = 2.6
-# Under the grid (when there is no room beside it) it goes below the bottom
-# note: it needs this much room, and its top sits this far below the grid.
-RULER_BELOW_ROOM_MM = 7.0
-RULER_BELOW_GRID_MM = 4.0
+# The ruler: a 50 mm line with a tick at each end (and each 10 mm) and its
+# label after its end, in a strip of the sheet's margin this wide, kept this
+# far from the grid's outer cut and inside one row (or column) of cards, so
+# that it crosses no cut mark and cannot be taken for one.
+RULER_STRIP_MM = 2.6
+RULER_GAP_MM = 2.4
+RULER_LABEL_MM = 9.0  # room along the ruler for its label ("50 mm" at 6.5 pt)
+RULER_LABEL_PT = 6.5
 
 
 @dataclass
@@ -95,13 +95,43 @@ def _num(value: float) -> str:
 
 
 def _ruler_lines(x: float, y: float, vertical: bool) -> list[tuple[float, float, float, float]]:
-    """The ruler's line and its ticks every 10 mm, in sheet mm; the end ticks
-    are pulled in by half their width so that the ruler measures exactly
-    RULER_MM from outer edge to outer edge."""
-    ticks = [min(max(t, 0.125), RULER_MM - 0.125) for t in range(0, RULER_MM + 1, 10)]
+    """The ruler's line and its ticks every 10 mm (the end ticks full width,
+    the others half), in sheet mm, from (x, y): its top-left corner. The end
+    ticks are pulled in by half their width so that the ruler measures
+    exactly RULER_MM from outer edge to outer edge."""
+    strip = RULER_STRIP_MM
+    ticks = [(min(max(t, 0.125), RULER_MM - 0.125), t in (0, RULER_MM)) for t in range(0, RULER_MM + 1, 10)]
     if vertical:
-        return [(x + 1, y, x + 1, y + RULER_MM)] + [(x, y + t, x + 2, y + t) for t in ticks]
-    return [(x, y + 1, x + RULER_MM, y + 1)] + [(x + t, y, x + t, y + 2) for t in ticks]
+        return [(x + strip / 2, y, x + strip / 2, y + RULER_MM)] + [
+            (x if end else x + strip / 4, y + t, x + strip if end else x + strip * 3 / 4, y + t) for t, end in ticks]
+    return [(x, y + strip / 2, x + RULER_MM, y + strip / 2)] + [
+        (x + t, y if end else y + strip / 4, x + t, y + strip if end else y + strip * 3 / 4) for t, end in ticks]
+
+
+def _ruler(grid: Grid) -> dict:
+    """Where the ruler and its label go: beside the grid in the left margin,
+    inside the first row of cards; else below it, inside the first column;
+    else above it. {} when no margin has room."""
+    sw, sh = grid.sheet
+    left, top, right, bottom = grid.box
+    m = grid.margin
+    need = RULER_GAP_MM + RULER_STRIP_MM
+    length = RULER_MM + RULER_LABEL_MM
+    rows = list(zip(grid.cuts_y, grid.cuts_y[1:])) or [(top, bottom)]
+    cols = list(zip(grid.cuts_x, grid.cuts_x[1:])) or [(left, right)]
+    row = max(rows, key=lambda r: r[1] - r[0])
+    col = max(cols, key=lambda c: c[1] - c[0])
+    if left - m >= need and row[1] - row[0] >= length + 2 * RULER_GAP_MM:
+        x = left - RULER_GAP_MM - RULER_STRIP_MM
+        y = (row[0] + row[1] - length) / 2
+        return {"ruler": svg_path(_ruler_lines(x, y, vertical=True)),
+                "ruler_label": (x + RULER_STRIP_MM / 2, y + RULER_MM + 1.0, 90)}
+    for edge_room, y in ((sh - m - bottom, bottom + RULER_GAP_MM), (top - m, top - RULER_GAP_MM - RULER_STRIP_MM)):
+        if edge_room >= need + NOTE_ROOM_MM and col[1] - col[0] >= length + 2 * RULER_GAP_MM:
+            x = (col[0] + col[1] - length) / 2
+            return {"ruler": svg_path(_ruler_lines(x, y, vertical=False)),
+                    "ruler_label": (x + RULER_MM + 1.0, y + RULER_STRIP_MM / 2, 0)}
+    return {}
 
 
 def _marks(grid: Grid) -> list[tuple[float, float, float, float]]:
@@ -133,7 +163,7 @@ def furniture(grid: Grid) -> dict:
     sw, sh = grid.sheet
     left, top, right, bottom = grid.box
     m = grid.margin
-    space_top, space_bottom, space_left = top - m, sh - m - bottom, left - m
+    space_top, space_bottom = top - m, sh - m - bottom
     spots: dict = {}
     if space_top >= NOTE_ROOM_MM:
         spots["note_top"] = top - NOTE_ABOVE_GRID_MM
@@ -141,10 +171,7 @@ def furniture(grid: Grid) -> dict:
         spots["note_bottom"] = bottom + NOTE_BELOW_GRID_MM
     elif space_top >= TWO_NOTES_ROOM_MM:
         spots["note_bottom"] = top - SECOND_NOTE_ABOVE_GRID_MM
-    if space_left >= RULER_SIDE_ROOM_MM:
-        spots["ruler"] = svg_path(_ruler_lines(left - RULER_LEFT_OF_GRID_MM, (sh - RULER_MM) / 2, vertical=True))
-    elif space_bottom >= RULER_BELOW_ROOM_MM:
-        spots["ruler"] = svg_path(_ruler_lines((sw - RULER_MM) / 2, bottom + RULER_BELOW_GRID_MM, vertical=False))
+    spots.update(_ruler(grid))
     return spots
 
 
@@ -278,6 +305,7 @@ def build_cards(
             deck_title=title,
             duplex_note=duplex_note,
             ruler_mm=RULER_MM,
+            ruler_label_mm=RULER_LABEL_PT * 25.4 / 72,
             fold_line_mm=FOLD_LINE_MM,
             fs=sizes_for(fit, sizes),
         )

@@ -201,6 +201,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         card_size: Annotated[str, Form()] = "",
         duplex: Annotated[str, Form()] = "long",
         low_ink: Annotated[str, Form()] = "",
+        backs: Annotated[str, Form()] = "light",
+        back_offset: Annotated[str, Form()] = "",
         bleed: Annotated[str, Form()] = "",
         lang: Annotated[str, Form()] = "",
     ):
@@ -215,7 +217,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         wanted = forms.products_from(products or [], problems, w)
         options = forms.options_from(
             {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
-             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+             "low_ink": low_ink, "backs": backs, "back_offset": back_offset, "bleed": bleed, "lang": lang},
+            values, problems, w)
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
 
         def respond(**extra):
@@ -317,6 +320,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         card_size: Annotated[str, Form(description="dialogue, a6, a7, poker, square or WxH in mm")] = "",
         duplex: Annotated[str, Form(description="long, short, none or fold")] = "long",
         low_ink: Annotated[str, Form(description="true for white card faces and dark text")] = "",
+        backs: Annotated[str, Form(description="light (default: white card backs, little ink) or solid")] = "light",
+        back_offset: Annotated[str, Form(description="X,Y in mm: the back side's shift, read from the alignment sheet")] = "",
         bleed: Annotated[str, Form(description="bleed in mm (0 to 10)")] = "",
         lang: Annotated[str, Form(description="language of the printed labels (default: the pack's)")] = "",
         set: Annotated[list[str] | None, Form(description="key=value, repeatable: school, team, date, facilitator, ...")] = None,
@@ -328,7 +333,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         wanted = forms.products_from([products or ",".join(DEFAULT_PRODUCTS)], problems, w)
         options = forms.options_from(
             {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
-             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+             "low_ink": low_ink, "backs": backs, "back_offset": back_offset, "bleed": bleed, "lang": lang},
+            values, problems, w)
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
         folder = builder.request_folder()
         try:

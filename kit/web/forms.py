@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..context import Options
 from ..errors import KitError
 from .. import imposition
-from ..imposition import CARD_SIZES, DUPLEX_MODES, parse_card_size
+from ..imposition import BACK_STYLES, CARD_SIZES, DUPLEX_MODES, parse_card_size, parse_offset
 from ..labels import available, labels
 from ..products import REGISTRY
 
@@ -62,7 +62,8 @@ def products_from(names: list[str], problems: Problems, words: dict) -> list[str
 
 
 def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, words: dict) -> Options:
-    """`form`: paper, poster_paper, card_size, duplex, low_ink, bleed, lang (strings or None)."""
+    """`form`: paper, poster_paper, card_size, duplex, low_ink, backs, back_offset, bleed, lang
+    (strings or None)."""
 
     def choice(name, allowed, default):
         value = (form.get(name) or default).strip().lower()
@@ -97,6 +98,13 @@ def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, 
         if not 0 <= bleed <= 10:
             problems.add("options", "bleed must be between 0 and 10 mm")
             bleed = 0.0
+    offset = (0.0, 0.0)
+    raw_offset = (form.get("back_offset") or "").strip()
+    if raw_offset:
+        try:
+            offset = parse_offset(raw_offset)
+        except KitError as exc:
+            problems.add("options", exc.detail.replace("--back-offset", words["back_offset"]))
     return Options(
         paper=choice("paper", PAPERS, "a4"),
         poster_paper=choice("poster_paper", POSTER_PAPERS, "") or None,
@@ -104,6 +112,8 @@ def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, 
         bleed=bleed,
         duplex=choice("duplex", DUPLEX_MODES, "long"),
         low_ink=(form.get("low_ink") or "").strip().lower() in ("on", "true", "yes", "1"),
+        backs=choice("backs", BACK_STYLES, "light"),
+        back_offset=offset,
         lang=lang,
         values=tuple(values),
     )
