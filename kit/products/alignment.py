@@ -12,11 +12,14 @@ from ..context import Built, Context, Product
 from ..documents import build_document
 
 INSET_MM = 30.0  # targets sit well inside any printer's unprintable margin
+MIDDLE_AT = 0.64  # of the sheet's height
+LABEL_PT = 8.5  # the scales' numbers: read with the sheet held against a window
 
 
 def targets(sheet: tuple[float, float], duplex: str, offset=(0.0, 0.0)) -> list[dict]:
     w, h = sheet
-    points = [(INSET_MM, INSET_MM), (w - INSET_MM, INSET_MM), (w / 2, h / 2), (INSET_MM, h - INSET_MM), (w - INSET_MM, h - INSET_MM)]
+    # the middle target sits below the instructions, clear of their words
+    points = [(INSET_MM, INSET_MM), (w - INSET_MM, INSET_MM), (w / 2, h * MIDDLE_AT), (INSET_MM, h - INSET_MM), (w - INSET_MM, h - INSET_MM)]
     mode = duplex if duplex in ("long", "short") else "long"
     out = []
     for x, y in points:
@@ -35,7 +38,8 @@ def build(ctx: Context) -> Built:
         ctx.options.paper,
         targets=targets(sheet, mode, ctx.options.back_offset),
         mode=mode,
-        scale=range(-5, 6),
+        scale=range(-6, 7),
+        label_mm=LABEL_PT * 25.4 / 72,
     )
     built.note = f"{ctx.options.paper}, duplex {mode}"
     return built
