@@ -44,7 +44,7 @@ def build_document(
     return Built(document=document, note=f"{paper}")
 
 
-def running(ctx: Context, bottom: str = "", top: str = "") -> dict:
+def running(ctx: Context, bottom: str = "", top: str = "", legend: str = "") -> dict:
     """The running footer (`bottom`), head (`top`, from the second page on)
     and page number of a page product.
 
@@ -59,6 +59,7 @@ def running(ctx: Context, bottom: str = "", top: str = "") -> dict:
     return {
         "top": top,
         "bottom": bottom,
+        "legend": legend,
         "page_before": before,
         "page_between": between,
         "page_after": after,

@@ -28,7 +28,16 @@ def build(ctx: Context) -> Built:
                 "rows": [{"code": codes[s.id], "statement": s} for s in statements],
             }
         )
-    marked = any(s.source.value != "report" for s in pack.statements)
+    # provenance: the kinds of source that are marked, and the source notes, numbered in reading order
+    used = {s.source.value for s in pack.statements} | {c.source.value for c in pack.categories}
+    sources_used = [kind for kind in ctx.labels["source_marks"] if kind in used]
+    notes, note_numbers = [], {}
+    for entry in categories:
+        for row in entry["rows"]:
+            statement = row["statement"]
+            if statement.source_note:
+                note_numbers[statement.id] = len(notes) + 1
+                notes.append({"number": len(notes) + 1, "code": row["code"], "note": statement.source_note})
     title = ctx.labels["answer_key"]
     built = build_document(
         ctx,
@@ -37,7 +46,9 @@ def build(ctx: Context) -> Built:
         ctx.options.paper,
         fit=TITLE_FIT,
         categories=categories,
-        marked=marked,
+        sources_used=sources_used,
+        notes=notes,
+        note_numbers=note_numbers,
         qr_mm=QR_MM,
         running=running(ctx, bottom=pack.citation.short, top=f"{title} – {pack.title}"),
     )

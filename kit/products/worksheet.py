@@ -40,6 +40,9 @@ def build(ctx: Context) -> Built:
         for category in pack.categories
     ]
     title = ctx.labels["worksheet"]
+    # provenance: one legend per page, in the running footer
+    used = {s.source.value for s in pack.statements}
+    legend = [f"{ctx.labels['source_marks'][k]} = {ctx.labels['sources'][k]}" for k in ctx.labels["source_marks"] if k in used]
     return build_document(
         ctx,
         "worksheet",
@@ -50,7 +53,7 @@ def build(ctx: Context) -> Built:
         qr_mm=QR_MM,
         empty_lines=EMPTY_LINES,
         note_lines=NOTE_LINES,
-        running=running(ctx, bottom=f"{title} – {pack.citation.short}"),
+        running=running(ctx, bottom=f"{title} – {pack.citation.short}", legend=" · ".join(legend)),
     )
 
 
