@@ -14,8 +14,8 @@ from kit.labels import format_date, labels
 LABELS = ROOT / "layouts" / "labels"
 TABLES = sorted(p.stem for p in LABELS.glob("*.yaml"))
 # Keys looked up through a variable: `labels[key]` over these lists in the guide and worksheet
-# (`--set` fields), `labels['duplex_' + mode]` in the alignment sheet.
-DYNAMIC = {"school", "team", "date", "facilitator", "duplex_long", "duplex_short", "duplex_fold"}
+# (`--set` fields, the worksheet's name too), `labels['duplex_' + mode]` in the alignment sheet.
+DYNAMIC = {"name", "school", "team", "date", "facilitator", "duplex_long", "duplex_short", "duplex_fold"}
 # Read by kit/labels.py to write dates.
 FORMATS = {"date_format", "months"}
 

@@ -27,8 +27,10 @@ def about_card(ctx: Context) -> dict:
     kit's, so a small card leaves parts out rather than fail the deck."""
     w, h = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
     full = w * h >= FULL_ABOUT_MM2
-    # on a card narrower than A7 (poker, square) the subtitle goes too
-    return {"full": full, "small": min(w, h) < SMALL_SIDE_MM, "qr_mm": QR_MM if min(w, h) >= 80 else SMALL_QR_MM}
+    # on a card narrower than A7 (poker, square) the subtitle goes too, and on
+    # one lower than 80 mm (square) the sentence on how to use the deck (the guide has it)
+    return {"full": full, "small": min(w, h) < SMALL_SIDE_MM, "brief": h < SMALL_BACK_MM,
+            "qr_mm": QR_MM if min(w, h) >= 80 else SMALL_QR_MM}
 
 
 def _cards(ctx: Context) -> list[Card]:
