@@ -121,14 +121,17 @@ def test_the_poster_series_has_one_recommendation_a_sheet_at_wall_sizes(english_
             printed = page.extract_text()
             assert f"{number} / {len(recs)}" in printed
             assert re.sub(r"\s+", "", rec.text[:30]) in re.sub(r"\s+", "", printed)
+        bodies = set()
         for rec in recs:
             words = rec.text.split()
             body = _mode(font_sizes_of(pdf, " ".join(words[-3:])))
+            bodies.add(body)
             assert body >= 24 * scale - 0.01, (paper, rec.id, body)
             if rec.title:
                 assert min(font_sizes_of(pdf, rec.title)) >= 48 * scale - 0.01, (paper, rec.id)
             else:  # a large first line instead of a title
                 assert min(font_sizes_of(pdf, words[0])) >= 48 * scale - 0.01, (paper, rec.id)
+        assert len(bodies) == 1, bodies  # the sheets of a series hang side by side: one size
 
 
 def test_letter_gives_a_tabloid_poster(english_pack, tmp_path):

@@ -7,8 +7,9 @@ is set with a large first line instead.
 
 Sizes are for A4 and scale with the sheet's width (A3 = A4 x 1.41). The
 title is twice the text's size; both shrink together, sheet by sheet, from
-their start to their floor (24 pt text, 48 pt title on A4). A recommendation
-that does not fit at the floor stops the build naming it.
+their start to their floor (24 pt text, 48 pt title on A4), and every sheet
+of the series in the same size, as a row of them hangs side by side. A
+recommendation that does not fit at the floor stops the build naming it.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def series_paper(options: Options) -> str:
 def build(ctx: Context) -> Built:
     paper = series_paper(ctx.options)
     scale = imposition.parse_sheet(paper)[0] / BASE_WIDTH_MM
-    # One fit box per sheet, named by the recommendation's id: an error names it.
-    fit = Fit(start=round(TEXT_START_PT * scale * 4) / 4, floor=round(TEXT_FLOOR_PT * scale * 4) / 4)
     recs = ctx.pack.recommendations
+    # One fit box per sheet, named by the recommendation's id (an error names
+    # it); the sheets of a series share one size, as they hang side by side.
+    fit = Fit(start=round(TEXT_START_PT * scale * 4) / 4, floor=round(TEXT_FLOOR_PT * scale * 4) / 4,
+              shared={rec.id: "deck:series" for rec in recs})
     built = build_document(
         ctx,
         "poster-series",
