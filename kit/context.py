@@ -170,20 +170,20 @@ class Product:
 
     def how_to_print(self, options: Options, language: str) -> list[str]:
         """The page's advice: its guide line, then how cards or pages are printed."""
-        table = label_table(language)
+        labels = label_table(language)
         lines = []
         item = self.print_item(language, getattr(options, self.paper_option))
         if item:
             lines.append(item)
-        mode = table.get(f"duplex_{options.duplex}", options.duplex)
+        mode = labels.get(f"duplex_{options.duplex}", options.duplex)
         if self.kind == "cards":
-            lines.append(table["print_tip_cards"])
-            if f"duplex_{options.duplex}" in table:
+            lines.append(labels["print_tip_cards"])
+            if f"duplex_{options.duplex}" in labels:
                 lines.append(mode)
-            lines.append(table["cut_along_lines"] + ".")
-        lines += [table[key].replace("{mode}", mode) for key in self.print_steps]
+            lines.append(labels["cut_along_lines"] + ".")
+        lines += [labels[key].replace("{mode}", mode) for key in self.print_steps]
         if self.kind == "document" and not self.print_steps:
-            lines.append(table["print_at_100"])
+            lines.append(labels["print_at_100"])
         return lines
 
 
