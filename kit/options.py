@@ -203,10 +203,18 @@ class ValueShapeError(KitError):
     """A --set item that is not key=value."""
 
 
+class ValueTooLong(KitError):
+    """A --set value longer than VALUE_CHARS."""
+
+    def __init__(self, key: str, length: int):
+        super().__init__(f"--set {key}= is {length:,} characters; at most {VALUE_CHARS} fit where it is printed")
+        self.key, self.length = key, length
+
+
 def check_value(key: str, value: str) -> None:
     """Refuses a --set value that cannot be printed where it goes."""
     if len(value) > VALUE_CHARS:
-        raise KitError(f"--set {key}= is {len(value):,} characters; at most {VALUE_CHARS} fit where it is printed")
+        raise ValueTooLong(key, len(value))
     for known in VALUES:
         if known.key == key and known.check and value:
             known.check(value)

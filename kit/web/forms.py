@@ -57,12 +57,18 @@ def parse_values(items: list[str], problems: Problems, words: dict) -> list[tupl
             values.append(schema.parse_set(item))
         except schema.ValueShapeError:
             problems.add("values", words["other_value_bad"].format(item=item.strip()))
+        except schema.ValueTooLong as exc:
+            problems.add("values", _too_long(exc, words))
         except KitError as exc:
             problems.add("values", exc.detail)
     return values
 
 
-def named_values(form: dict, problems: Problems) -> list[tuple[str, str]]:
+def _too_long(exc: schema.ValueTooLong, words: dict) -> str:
+    return words["value_too_long"].format(key=exc.key, n=exc.length, max=schema.VALUE_CHARS)
+
+
+def named_values(form: dict, problems: Problems, words: dict) -> list[tuple[str, str]]:
     """The page's own field per --set key (school, team, ...), checked as --set is."""
     values = []
     for known in schema.VALUES:
@@ -72,6 +78,8 @@ def named_values(form: dict, problems: Problems) -> list[tuple[str, str]]:
         try:
             schema.check_value(known.key, value)
             values.append((known.key, value))
+        except schema.ValueTooLong as exc:
+            problems.add("values", _too_long(exc, words))
         except KitError as exc:
             problems.add("values", exc.detail)
     return values
@@ -110,7 +118,7 @@ def read(form: dict, words: dict, *, page: bool) -> Asked:
     """A request's products, values and options: the page's fields or the API's."""
     problems = Problems()
     if page:
-        values = named_values(form, problems)
+        values = named_values(form, problems, words)
         values += parse_values((form.get("other_values") or "").splitlines(), problems, words)
         wanted = products_from(form.get("products") or [], problems, words)
     else:
