@@ -183,12 +183,15 @@ Options.__doc__ = "The build options: one field per entry of kit.options.OPTIONS
 
 @dataclass(frozen=True)
 class Value:
-    """A --set key with a field of its own on the page (its label: the labels
-    table's word for it) and, where given, a check of its format."""
+    """A --set key the kit knows: named in --help and the API's description,
+    its format checked where `check` is given, and with `on_page` a field of
+    its own on the web page, labelled with the labels tables' word for `key`
+    (layouts/labels/*.yaml must then have it)."""
 
     key: str
     help: str
     check: Callable[[str], None] | None = None  # raises KitError for a bad value
+    on_page: bool = True
 
 
 VALUES: tuple[Value, ...] = (

@@ -72,7 +72,7 @@ def named_values(form: dict, problems: Problems, words: dict) -> list[tuple[str,
     """The page's own field per --set key (school, team, ...), checked as --set is."""
     values = []
     for known in schema.VALUES:
-        value = (form.get(known.key) or "").strip()
+        value = (form.get(known.key) or "").strip() if known.on_page else ""
         if not value:
             continue
         try:
@@ -152,7 +152,7 @@ def parameters(*, page: bool) -> list[inspect.Parameter]:
     ]
     if page:
         params.append(_form("products", list[str] | None, None))
-        params += [_form(v.key, str, "") for v in schema.VALUES]
+        params += [_form(v.key, str, "") for v in schema.VALUES if v.on_page]
         params += [_form(name, str, "") for name in OPEN_TEXT]
     else:
         params.append(_form("products", str, "", f"comma-separated product ids (default: {','.join(default_ids())})"))
@@ -180,7 +180,7 @@ def page_context(language: str, words: dict) -> dict:
     names = labels(language)
     return {
         "products": [(p.id, p.name(language)) for p in all_products()],
-        "value_fields": [(v.key, names[v.key]) for v in schema.VALUES],
+        "value_fields": [(v.key, names[v.key]) for v in schema.VALUES if v.on_page],
         "option_fields": [_field(o, words) for o in schema.page_fields()],
     }
 
