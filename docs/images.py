@@ -15,6 +15,7 @@ PICTURES = {  # product -> pages to show side by side (0-based)
     "dialogue-cards": [0, 1],
     "sort-cards": [0, 2],
     "poster": [0],
+    "poster-series": [0, 3],
     "answer-key": [0],
     "worksheet": [0],
     "guide": [0],

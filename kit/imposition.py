@@ -37,6 +37,11 @@ DUPLEX_MODES = ("long", "short", "none", "fold")
 BACK_STYLES = ("light", "solid")  # --backs
 
 
+def paper_name(paper: str) -> str:
+    """'a4' -> 'A4', 'letter' -> 'Letter': a sheet as the guide and the web page name it."""
+    return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
+
+
 def parse_card_size(text: str) -> tuple[float, float]:
     key = text.strip().lower()
     if key in CARD_SIZES:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import itertools
 
-from .. import imposition
+from .. import imposition, promises
 from ..context import Built, Context, Product
 from ..documents import build_document
 from ..errors import KitError
 from ..fitting import measure, overflows, page_area_mm
-from .guide import paper_name
+from ..imposition import paper_name
+
 
 # Sizes are for A3 and scale with the sheet's width (A2 = A3 x 1.41).
 BASE_WIDTH_MM = 297.0
@@ -263,11 +264,20 @@ def build(ctx: Context) -> Built:
     return built
 
 
+def promised(pack) -> list:
+    items = promises.given(
+        item for r in pack.recommendations for item in ((r.id, "its title", r.title), (r.id, "its text", r.text))
+    )
+    return items + promises.title(pack)
+
+
 PRODUCT = Product(
     id="poster",
-    title_label="poster",
+    kind="document",
     needs=("recommendations",),
     build=build,
+    promised=promised,
+    order=30,
     paper_option="poster_paper",
     sheet_of=poster_paper,
     prints_values=("school", "team", "date"),

@@ -14,7 +14,7 @@ recommendation that does not fit at the floor stops the build naming it.
 
 from __future__ import annotations
 
-from .. import imposition
+from .. import imposition, promises
 from ..context import Built, Context, Options, Product
 from ..documents import build_document
 from ..fitting import Fit
@@ -58,11 +58,21 @@ def build(ctx: Context) -> Built:
     return built
 
 
+def promised(pack) -> list:
+    items = promises.given(
+        item for r in pack.recommendations for item in ((r.id, "its title", r.title), (r.id, "its text", r.text))
+    )
+    return items + promises.title(pack)
+
+
 PRODUCT = Product(
     id="poster-series",
-    title_label="poster_series",
+    kind="document",
     needs=("recommendations",),
     build=build,
+    promised=promised,
+    order=35,
+    default=False,  # on request: a sheet per recommendation
     paper_option="poster_paper",
     sheet_of=series_paper,
     prints_values=("school", "team", "date"),
