@@ -221,3 +221,28 @@ def test_the_kits_own_cards_fit_every_card_size(tmp_path, size):
         out = build(pack, tmp_path / f"{source}-out", "dialogue-cards,sort-cards", card_size=size, values=values)
         for name in ("dialogue-cards", "sort-cards"):
             assert (out / f"{name}.pdf").exists()
+
+
+def test_the_alignment_sheet_names_both_ways_to_enter_the_offset(english_pack, tmp_path):
+    pdf = build(english_pack, tmp_path, "alignment") / "alignment.pdf"
+    printed = _unwrapped(pdf)
+    assert "--back-offset X,Y" in printed and "“Back offset”" in printed
+    # the scales' ends at 8 pt or more (their numbers share the scale's one font size)
+    for mark in ("+X", "−X", "+Y", "−Y"):
+        assert min(font_sizes_of(pdf, mark)) >= 8
+
+
+def test_the_web_page_takes_the_back_offset_and_the_backs():
+    from fastapi.testclient import TestClient
+
+    from kit import options as schema
+    from kit.web.app import create_app
+
+    with TestClient(create_app(workers=1)) as client:
+        page = client.get("/").text
+    assert 'name="back_offset"' in page and ">Back offset<" in page and 'name="backs"' in page
+    chosen = schema.from_form({"back_offset": "1.5,-0.5", "backs": "solid"}, lambda o, e: None)
+    assert chosen["back_offset"] == (1.5, -0.5) and chosen["backs"] == "solid"
+    refused = []
+    schema.from_form({"back_offset": "left"}, lambda o, e: refused.append(o.name))
+    assert refused == ["back_offset"]
