@@ -506,8 +506,9 @@ def qr_boxes(page_box):
 
 
 def squash(text: str) -> str:
-    """Text compared without spaces, line breaks and hyphens: layout may hyphenate."""
-    return re.sub(r"[\s\-\u2010\u00ad]+", "", text)
+    """Text compared without spaces, line breaks and hyphens: layout may hyphenate
+    (and a break opportunity, <wbr>, is a zero-width space in the laid-out text)."""
+    return re.sub(r"[\s\-\u2010\u00ad\u200b]+", "", text)
 
 
 def printed_text(document) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pypdf
 import pypdfium2 as pdfium
 import pytest
 from conftest import ENGLISH_PACK, run_cli, write_pack
@@ -191,9 +192,19 @@ def test_words_worded_for_the_kit_are_not_presented_as_findings(default_kit):
         assert pack.item(item_id).source.value == "adapted"
     from pdfread import squash
 
-    label = squash("voor deze kit verwoord, naar het rapport")
+    # each carries the small mark of its source right after its words, and
+    # the legend says what the mark means (once on the answer key, on every
+    # page of the worksheet)
+    label = squash("V = voor deze kit verwoord, naar het rapport")
     for product in ("answer-key", "worksheet"):
-        assert squash(text(default_kit / f"{product}.pdf")).count(label) == 3, product
+        printed = squash(text(default_kit / f"{product}.pdf"))
+        for item_id in ("br-01", "br-02", "br-03"):
+            words = squash(pack.item(item_id).text)
+            after = printed[printed.index(words) + len(words):][:40]
+            assert re.match(r"(·[a-z]+)?V", after), (product, item_id, after)  # after its group, if any
+        pages = len(pypdf.PdfReader(default_kit / f"{product}.pdf").pages)
+        legend = squash("V voor deze kit verwoord, naar het rapport") if product == "answer-key" else label
+        assert printed.count(legend) == (1 if product == "answer-key" else pages), product
 
 
 def test_the_default_kit_prints_nothing_outside_its_cards_and_pages(default_kit):
