@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from . import qr
 from .errors import KitError
-from .labels import labels as label_table
-from .labels import localise_values
+from .labels import base_language, localise_values, with_pack
 from .loader import LoadedPack
 from .model import Pack
 
@@ -48,7 +47,10 @@ class Context:
     labels: dict = field(init=False)
 
     def __post_init__(self):
-        self.labels = label_table(self.language, strict=bool(self.options.lang))
+        # The pack's own labels are in its language: --lang another language
+        # prints that language's table instead.
+        own = self.loaded.labels if base_language(self.language) == base_language(self.pack.language) else {}
+        self.labels = with_pack(self.language, own, strict=bool(self.options.lang) and not own)
 
     @property
     def pack(self) -> Pack:
@@ -60,7 +62,7 @@ class Context:
 
     @property
     def values(self) -> dict[str, str]:
-        return localise_values(dict(self.options.values), self.labels)
+        return localise_values(dict(self.options.values), self.language)
 
     def template_context(self) -> dict:
         """What every layout may print: the pack, its labels, the --set values."""
