@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from . import qr
+from .direction import direction, hyphenates
 from .errors import KitError
 from .labels import base_language, localise_values, with_pack
 from .loader import LoadedPack
@@ -106,6 +107,8 @@ class Context:
             "subject": pack.citation.text,
             "keywords": ", ".join([pack.id, title]),
             "lang": self.pack.language,  # most words are the pack's: its language picks the hyphenation
+            "dir": direction(self.pack.language),
+            "hyphenate": hyphenates(self.pack.language),
             "created": created,
         }
 
