@@ -79,6 +79,9 @@ def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
     if not field and item_id in type(pack).model_fields:
         file, line = loaded.where((item_id,))
         return file, line, f"the pack's {item_id.replace('_', ' ')}"
+    if not field and item_id.partition(".")[0] in type(pack).model_fields:  # 'citation.short'
+        file, line = loaded.where(tuple(item_id.split(".")))
+        return file, line, f"the pack's {item_id}"
     return None, None, ""
 
 
@@ -89,8 +92,10 @@ def find_text(pack, text: str) -> str | None:
     wanted = squash(text).casefold()
     if len(wanted) < 4:
         return None
-    for name in ("title", "subtitle", "description"):
-        value = getattr(pack, name, None)
+    for name in ("title", "subtitle", "description", "citation.short", "citation.text"):
+        value = pack
+        for part in name.split("."):
+            value = getattr(value, part, None)
         if value and wanted in squash(value).casefold():
             return name
     for section in SECTION_FILES:
