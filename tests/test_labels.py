@@ -128,3 +128,37 @@ def test_pack_text_is_hyphenated_in_the_packs_language(english_pack, tmp_path):
     reader = PdfReader(tmp_path / "staff-wellbeing" / "answer-key.pdf")
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "Je Kategorie: ihre Definition" in reader.pages[0].extract_text()  # German labels
+
+
+def test_a_packs_own_labels_override_its_languages_table_key_by_key():
+    from kit.labels import with_pack
+
+    dutch = with_pack("nl", {"poster": "Onze aanbevelingen", "sources": {"report": "bevinding"}})
+    assert dutch["poster"] == "Onze aanbevelingen"
+    assert dutch["sources"]["report"] == "bevinding"
+    assert dutch["sources"]["kit"] == _table("nl")["sources"]["kit"]  # the rest of a table stays Dutch
+    assert dutch["notes"] == _table("nl")["notes"]
+    # a language without a table of the kit's: the pack's words, then English
+    ukrainian = with_pack("uk", {"notes": "Нотатки"})
+    assert ukrainian["notes"] == "Нотатки" and ukrainian["poster"] == _table("en")["poster"]
+    assert _table("nl")["poster"] != "Onze aanbevelingen"  # the shared table is not changed
+
+
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ({"poster": 12}, "'poster' must be text"),
+        ({"sources": "bevinding"}, "'sources' is a table of its own"),
+        ({"sources": {"raport": "x"}}, "unknown label 'sources.raport'; did you mean 'report'"),
+        ({"default_guide": [{"title": "Open", "minutes": 10}]}, "lacks text"),
+        ({"default_guide": [{"title": "Open", "minutes": "ten", "text": "x"}]}, "must be a whole number"),
+        ({"alignment_current": "offset {x}"}, "{x}, {y}"),
+    ],
+)
+def test_a_packs_labels_are_checked_against_english(table, said):
+    from kit.errors import KitError
+    from kit.pack_labels import check
+
+    with pytest.raises(KitError) as caught:
+        check(table, lambda path: ("labels.yaml", 7))
+    assert said in str(caught.value) and "labels.yaml:7" in str(caught.value)
