@@ -153,7 +153,9 @@ def init_pack(argv: list[str]) -> int:
                    help="language the pack is written in (e.g. nl, uk, ar; default: en); for a language the kit "
                    "has no labels for, the pack gets the kit's own words to translate (labels.yaml, or a labels sheet)")
     args = p.parse_args(argv)
-    language = _language_code(args.language)
+    from .label_file import language_code, needs_own_labels, offer_labels
+
+    language = language_code(args.language)
     if (args.path is None) == (args.xlsx is None):
         p.error("give a folder to create, or --xlsx FILE.xlsx")
     target = args.xlsx or args.path
@@ -164,9 +166,9 @@ def init_pack(argv: list[str]) -> int:
 
         _refuse_existing(target)
         starter_workbook(NEW_PACK, pack_id, target, language)
-        note = " (translate the labels sheet)" if _own_labels(language) else ""
+        note = " (translate the labels sheet)" if needs_own_labels(language) else ""
         print(f"wrote {target}{note}: fill it in, then build it with: {_prog()} --content {target}")
-        _offer_labels(language, target)
+        offer_labels(language, _prog())
         return EXIT_OK
     if target.exists() and any(target.iterdir()):
         raise KitError("folder exists and is not empty; choose a new folder", target)
@@ -175,54 +177,13 @@ def init_pack(argv: list[str]) -> int:
     main_file = target / "pack.yaml"
     main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id)
                          .replace("language: en", f"language: {language}"), encoding="utf-8")
-    if _own_labels(language):
+    if needs_own_labels(language):
         from .label_file import write as write_label_file
 
         write_label_file(language, target / "labels.yaml")
         print(f"wrote {target}/labels.yaml: the words the kit prints itself, to translate into {language}")
     print(f"wrote {target}/: build it with: {_prog()} --content {target}")
-    _offer_labels(language, target)
-    return EXIT_OK
-
-
-def _language_code(value: str) -> str:
-    import re
-
-    if not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", value):
-        raise KitError(f"--language takes a language code such as nl, uk or pt-BR, not {value[:20]!r}")
-    return value
-
-
-def _own_labels(language: str) -> bool:
-    """Whether a new pack in `language` needs the kit's words translated (the kit has no table for it)."""
-    from .labels import available, base_language
-
-    return base_language(language) not in available()
-
-
-def _offer_labels(language: str, target: Path) -> None:
-    if not _own_labels(language):
-        print(f"the kit prints its own words in {language}; to word them differently: "
-              f"{_prog()} labels {language} labels.yaml (see docs/content-format.md)")
-
-
-def write_labels(argv: list[str]) -> int:
-    """`labels LANG FILE`: write every word the kit prints itself, to translate for a pack."""
-    p = argparse.ArgumentParser(
-        prog=f"{_prog()} labels",
-        description="Write the complete table of the words the kit prints itself (headings, instructions, "
-        "page numbers), each with the English text and where it prints, to translate for a pack in LANG. "
-        "Put the translated file in the pack folder as labels.yaml; for a workbook pack, give the keys and "
-        "texts as rows of a sheet named labels (columns key and value).")
-    p.add_argument("language", metavar="LANG", help="the pack's language code, e.g. uk, ar, pt-BR")
-    p.add_argument("file", type=Path, metavar="FILE", help="YAML file to write, e.g. content/my-study/labels.yaml")
-    args = p.parse_args(argv)
-    from .label_file import write
-
-    language = _language_code(args.language)
-    written = write(language, args.file)
-    print(f"wrote {written}: translate the texts, keep the keys and {{placeholders}}; "
-          f"in a pack folder it is read as labels.yaml")
+    offer_labels(language, _prog())
     return EXIT_OK
 
 
@@ -312,6 +273,13 @@ def serve(argv: list[str]) -> int:
     from .web import serve as run
 
     return run(argv)
+
+
+def write_labels(argv: list[str]) -> int:
+    """`labels LANG FILE`: write every word the kit prints itself, to translate for a pack."""
+    from .label_file import command
+
+    return command(argv, _prog())
 
 
 COMMANDS = {"init": init_pack, "labels": write_labels, "docs": write_docs, "import": import_pack, "export": export_pack, "serve": serve}

@@ -172,3 +172,45 @@ def add_sheet(book, language: str) -> None:
     for letter, width in zip("ABCD", (26, 60, 60, 40)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+
+
+def language_code(value: str) -> str:
+    import re
+
+    from .errors import KitError
+
+    if not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", value):
+        raise KitError(f"--language takes a language code such as nl, uk or pt-BR, not {value[:20]!r}")
+    return value
+
+
+def needs_own_labels(language: str) -> bool:
+    """Whether a new pack in `language` needs the kit's words translated (the kit has no table for it)."""
+    return base_language(language) not in available()
+
+
+def offer_labels(language: str, prog: str) -> None:
+    """For a new pack in a language the kit has labels for: how to word them differently."""
+    if not needs_own_labels(language):
+        print(f"the kit prints its own words in {language}; to word them differently: "
+              f"{prog} labels {language} labels.yaml (see docs/content-format.md)")
+
+
+def command(argv: list[str], prog: str) -> int:
+    """`labels LANG FILE`: write every word the kit prints itself, to translate for a pack."""
+    import argparse
+
+    p = argparse.ArgumentParser(
+        prog=f"{prog} labels",
+        description="Write the complete table of the words the kit prints itself (headings, instructions, "
+        "page numbers), each with the English text and where it prints, to translate for a pack in LANG. "
+        "Put the translated file in the pack folder as labels.yaml; for a workbook pack, give the keys and "
+        "texts as rows of a sheet named labels (columns key and value).")
+    p.add_argument("language", metavar="LANG", help="the pack's language code, e.g. uk, ar, pt-BR")
+    p.add_argument("file", type=Path, metavar="FILE", help="YAML file to write, e.g. content/my-study/labels.yaml")
+    args = p.parse_args(argv)
+    language = language_code(args.language)
+    written = write(language, args.file)
+    print(f"wrote {written}: translate the texts, keep the keys and {{placeholders}}; "
+          f"in a pack folder it is read as labels.yaml")
+    return 0
