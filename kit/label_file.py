@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .labels import available, base_language, english, labels
+from .labels import available, base_language, english, reference
 
 # Where each label prints: the comment beside it in the file to translate.
 WHERE = {
@@ -89,7 +89,7 @@ HEADER = """\
 def rows(language: str) -> list[tuple[str, object, str, str]]:
     """(key, text to translate, English text, where it prints) for every label, nested keys dotted."""
     base = base_language(language)
-    start = labels(base) if base in available() else english()
+    start = reference(base) if base in available() else english()
     out = []
     for key, value in english().items():
         note = WHERE.get(key, "")
@@ -115,7 +115,7 @@ def as_yaml(language: str) -> str:
     fallback = f"{base} (else English)" if base in available() and base != "en" else "English"
     lines = [HEADER.format(language=language, fallback=fallback)]
     english_table = english()
-    ours = labels(base) if base in available() else english_table
+    ours = reference(base) if base in available() else english_table
     for key, value in english_table.items():
         lines.append(f"# {WHERE.get(key, key)}")
         if isinstance(value, dict):

@@ -58,7 +58,28 @@ def with_pack(language: str, own: dict, strict: bool = False) -> dict:
 
 
 def english() -> dict:
-    return _read(FALLBACK)
+    """What a pack's own labels are checked against: the English table, and
+    the guide's line per product (kept with each product, `product.yaml`)."""
+    return reference(FALLBACK)
+
+
+PRINT_ITEMS = "guide_print_items"  # a pack's own lines for the guide's list, by product id
+
+
+@lru_cache(maxsize=8)
+def reference(language: str) -> dict:
+    """The built-in table of `language` with `guide_print_items`, the products'
+    own guide lines in that language (English filling gaps): every key a pack may word."""
+    table = dict(labels(language))
+    items = {}
+    for path in sorted(LABELS_DIR.parent.glob("*/product.yaml")):
+        with open(path, encoding="utf-8") as f:
+            words = yaml.safe_load(f) or {}
+        own = {**words.get(FALLBACK, {}), **words.get(base_language(language), {})}
+        if own.get("print_item"):
+            items[path.parent.name] = own["print_item"]
+    table[PRINT_ITEMS] = items
+    return table
 
 
 @lru_cache(maxsize=8)
