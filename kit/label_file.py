@@ -27,6 +27,7 @@ WHERE = {
     "statement": "column heading on the answer key",
     "category": "column heading on the answer key",
     "cut_along_lines": "foot of every card sheet",
+    "print_at_100": "web page: how to print a page product",
     "print_actual_size": "foot of every card sheet, beside the ruler",
     "sources": "after a text that is not a finding word for word: where it comes from",
     "dialogue_kinds": "kind of each dialogue card, at its top",
