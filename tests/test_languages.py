@@ -298,22 +298,27 @@ def test_the_pages_of_an_arabic_pack_say_rtl_and_do_not_hyphenate():
 SYMBOLS = "→ ✓ ✗ ≥ ≤ × • ☐ ⇒ ★ ✔ ☑"
 
 
+def _squashed(name: str) -> str:
+    """'Noto-Sans-Symbols-2' (the PDF, after the CSS family) and 'Noto Sans Symbols2' (the file) alike."""
+    return name.replace("-", "").replace(" ", "").lower()
+
+
 def _families() -> dict[str, set[int]]:
-    """Family name as the PDF writes it ('Noto-Sans-Math') -> the characters its shipped files have."""
+    """Family name, squashed -> the characters its shipped files have."""
     from fontTools.ttLib import TTFont
 
     out: dict[str, set[int]] = {}
     for path in sorted((ROOT / "kit" / "fonts").glob("*.ttf")):
         font = TTFont(path, lazy=True)
-        family = font["name"].getDebugName(1).replace(" ", "-")
-        out.setdefault(family, set()).update(font.getBestCmap())
+        out.setdefault(_squashed(font["name"].getDebugName(1)), set()).update(font.getBestCmap())
     return out
 
 
 def _family_of(pdf_font: str, families) -> str:
     for suffix in ("-BoldItalic", "-Bold", "-Italic", ""):
-        if pdf_font.endswith(suffix) and pdf_font[: len(pdf_font) - len(suffix)] in families:
-            return pdf_font[: len(pdf_font) - len(suffix)]
+        family = _squashed(pdf_font[: len(pdf_font) - len(suffix)])
+        if pdf_font.endswith(suffix) and family in families:
+            return family
     raise AssertionError(f"font {pdf_font!r} is not one the kit ships")
 
 
