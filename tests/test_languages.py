@@ -383,7 +383,7 @@ def test_a_character_no_font_has_is_reported_once_and_stops_only_what_prints_it(
         ("en", "December 4, 2026"),
         ("fr", "4 décembre 2026"),
         ("de", "4. Dezember 2026"),
-        ("uk", "4 грудня 2026 р."),
+        ("uk", "4 грудня 2026\u202fр."),  # a narrow no-break space before the abbreviation of year
         ("ar", "4 ديسمبر 2026"),
         ("he", "4 בדצמבר 2026"),
         ("es", "4 de diciembre de 2026"),
