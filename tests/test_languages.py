@@ -284,6 +284,18 @@ def test_a_latin_abbreviation_in_an_arabic_sentence_keeps_its_order_and_parenthe
     pytest.fail("no line with PLC on the sort cards")
 
 
+def test_a_web_address_in_an_arabic_line_reads_left_to_right_in_one_piece(arabic_kit, arabic_pack):
+    url = str(arabic_pack.links[0].url)
+    assert url.endswith("/")  # a neutral last character: the bidi algorithm would move it to the far left
+    for page in chars_of(arabic_kit / "guide.pdf"):
+        for line in lines_of(page, gap_mm=8):
+            latin = "".join(c.char for c in sorted(line, key=lambda c: c.left) if c.char.isascii())
+            if "projects" in latin:
+                assert latin.startswith(url), latin
+                return
+    pytest.fail("no line with the project's address in the guide")
+
+
 def test_the_pages_of_an_arabic_pack_say_rtl_and_do_not_hyphenate():
     from kit.direction import direction, hyphenates
 
