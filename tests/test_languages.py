@@ -296,6 +296,19 @@ def test_a_web_address_in_an_arabic_line_reads_left_to_right_in_one_piece(arabic
     pytest.fail("no line with the project's address in the guide")
 
 
+def test_an_arabic_citation_too_wide_for_the_card_is_blamed_not_the_card_it_is_on(tmp_path):
+    pack = _copy("ar", tmp_path / "pack")
+    main = (pack / "pack.yaml").read_text(encoding="utf-8")
+    wide = "الحسينيوالعمريومجموعةكبيرةجدامنالباحثينالآخرينفيمعهدالبحوثالتربويةفيعمان (2024)"
+    main = main.replace("  short: الحسيني والعمري (2024)", f"  short: {wide}")
+    (pack / "pack.yaml").write_text(main, encoding="utf-8")
+    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
+    assert result.returncode == 2
+    line = main.splitlines().index(f"  short: {wide}") + 1
+    assert f"pack.yaml:{line}: the pack's citation.short" in result.stderr, result.stderr
+    assert "statement" not in result.stderr
+
+
 def test_the_pages_of_an_arabic_pack_say_rtl_and_do_not_hyphenate():
     from kit.direction import direction, hyphenates
 
@@ -303,6 +316,13 @@ def test_the_pages_of_an_arabic_pack_say_rtl_and_do_not_hyphenate():
     assert [direction(code) for code in ("nl", "en", "uk", "el", "xx")] == ["ltr"] * 5
     assert hyphenates("nl") and hyphenates("uk") and hyphenates("nl-BE")
     assert not hyphenates("ar") and not hyphenates("xx")
+    from kit.context import Context, Options
+    from kit.loader import load_pack
+
+    meta = Context(load_pack(DATA / "ar"), Options()).document_meta("x")
+    assert (meta["lang"], meta["dir"], meta["hyphenate"]) == ("ar", "rtl", False)
+    meta = Context(load_pack(DATA / "uk"), Options()).document_meta("x")
+    assert (meta["lang"], meta["dir"], meta["hyphenate"]) == ("uk", "ltr", True)
 
 
 # --- Symbols ---------------------------------------------------------------------------------
