@@ -91,6 +91,27 @@ def _says(pack, ref: str, text: str) -> bool:
     return squash(text.rstrip("…")).casefold() in words
 
 
+def own_label(loaded, text: str) -> tuple | None:
+    """The key path of the pack's own label (labels.yaml, a labels sheet) that holds `text`."""
+    from .fitting import squash
+
+    wanted = squash(text.rstrip("…")).casefold()
+    if len(wanted) < 4:
+        return None
+
+    def visit(value, path):
+        if isinstance(value, str):
+            return path if wanted in squash(value).casefold() else None
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, inner in items:
+            found = visit(inner, path + (key,))
+            if found is not None:
+                return found
+        return None
+
+    return visit(getattr(loaded, "labels", None) or {}, ())
+
+
 def _strings(value) -> list[str]:
     """Every string in a value of the pack: a field, a list, a nested model."""
     if isinstance(value, str):
@@ -186,6 +207,11 @@ class Auditor:
                 ref = owner
             elif self._option(problem.text):
                 ref = None
+            elif (label := own_label(self.loaded, problem.text)) is not None:
+                file, line = self.loaded.where(("labels",) + label)
+                name = ".".join(str(p) for p in label)
+                return KitError(f"the pack's label {name!r}: {problem.message} (in the {self.product_id}); shorten it",
+                                file, line)
         file, line, name = locate(self.loaded, ref)
         if not name:
             file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))

@@ -309,6 +309,19 @@ def test_an_arabic_citation_too_wide_for_the_card_is_blamed_not_the_card_it_is_o
     assert "statement" not in result.stderr
 
 
+def test_a_packs_own_label_too_long_for_its_place_is_blamed_with_its_line(tmp_path):
+    pack = _copy("ar", tmp_path / "pack")
+    main = (pack / "pack.yaml").read_text(encoding="utf-8")
+    long = "كُتبتلهذهالمجموعة" * 5
+    main = main.replace("    kit: كُتبت لهذه المجموعة", f"    kit: {long}")
+    (pack / "pack.yaml").write_text(main, encoding="utf-8")
+    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards")
+    assert result.returncode == 2
+    line = main.splitlines().index(f"    kit: {long}") + 1
+    assert f"pack.yaml:{line}: the pack's label 'sources.kit'" in result.stderr, result.stderr
+    assert "dialogue card" not in result.stderr
+
+
 def test_the_pages_of_an_arabic_pack_say_rtl_and_do_not_hyphenate():
     from kit.direction import direction, hyphenates
 
