@@ -36,8 +36,8 @@ def labels(language: str, strict: bool = False) -> dict:
     base = base_language(language)
     if base not in available():
         if strict:
-            raise KitError(f"no labels for language {language!r}; available: {', '.join(available())} "
-                           "; a pack in another language may bring its own labels (labels.yaml, see docs/content-format.md)")
+            raise KitError(f"no labels for language {language!r}; available: {', '.join(available())}; "
+                           "a pack in another language may bring its own labels (labels.yaml, see docs/content-format.md)")
         base = FALLBACK
     table = dict(_read(FALLBACK))
     for key, value in _read(base).items():
