@@ -34,6 +34,7 @@ from .errors import KitError
 from .loader import LoadedPack, error_path, plain_message
 from .loader import _read as read_pack_file
 from .model import Pack
+from .xlsx_guard import check_workbook
 
 PACK_SHEET = "pack"
 README_SHEET = "README"
@@ -276,6 +277,7 @@ def _read_workbook(path: Path) -> dict[str, Table]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     data = read_pack_file(path)  # a regular file within the size limit, never a pipe or device
+    check_workbook(data, path)  # bounded before openpyxl trusts what the file claims
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
