@@ -120,6 +120,8 @@ async def off_loop(stopping: threading.Event, executor, fn, *args):
     while True:
         done, _ = await asyncio.wait({future}, timeout=0.1)
         if done:
+            if stopping.is_set() and future.exception() is not None:
+                raise Stopping  # the stopped workers broke the build: not an error of its own
             return future.result()
         if stopping.is_set():
             future.cancel()
