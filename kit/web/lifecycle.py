@@ -2,8 +2,9 @@
 
 - The root holds the server's process id; a root left by a server that was
   killed (kill -9, a power cut) is removed by the next start.
-- A client that sends a request too slowly, or connects and sends nothing,
-  is answered 408 and closed (uvicorn itself only times out idle keep-alive).
+- A client that sends a request too slowly is answered 408 and closed; one
+  that connects and sends nothing is closed (uvicorn itself only times out
+  idle keep-alive connections).
 - Ctrl-C or SIGTERM stops the server at once: running builds and parses are
   abandoned, their requests answered 503, and the pool's workers stopped.
   Build threads are daemons, so a parse still running cannot hold the exit.
@@ -181,7 +182,8 @@ class ClientTimeouts(H11Protocol):
         self._disarm()
         if self.transport.is_closing() or not self._waiting_on_client():
             return
-        if self.cycle is None or not self.cycle.response_started:
+        started = self.conn.their_state is not h11.IDLE or self.conn.trailing_data[0]
+        if started and (self.cycle is None or not self.cycle.response_started):  # an unused connection just closes
             self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\n"
                                  b"connection: close\r\ncontent-length: 33\r\n\r\n"
                                  b"the request came in too slowly.\r\n")
