@@ -416,6 +416,15 @@ def test_the_browser_remembers_the_last_choices(served):
             for product in DEFAULT_PRODUCTS:
                 if product != "poster":
                     page.uncheck(f"#product-{product}")
+            other = page.locator("#pack option").nth(1)
+            page.select_option("#pack", other.get_attribute("value"))  # another pack: what it can make
+            checked = boxes.evaluate_all("els => els.filter(e => e.checked).map(e => e.value)")
+            assert checked == other.get_attribute("data-makes").split()
+            page.select_option("#pack", index=0)
+            page.check("#product-poster")
+            for product in DEFAULT_PRODUCTS:
+                if product != "poster":
+                    page.uncheck(f"#product-{product}")
             page.select_option("#paper", "letter")
             page.fill("#school", "De Linde")
             page.reload()

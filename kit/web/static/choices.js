@@ -1,5 +1,6 @@
 // The form's choices, remembered in this browser (localStorage): products, paper, printer
-// options and pack, never typed text. A first visit ticks what the chosen pack can make.
+// options and pack, never typed text. A first visit, and choosing another pack, ticks what
+// the chosen pack can make.
 (function () {
   "use strict";
   var form = document.getElementById("kit-form");
@@ -57,7 +58,10 @@
 
   if (!restore() && pack) tickFor(pack.value);
   followPack();
-  if (pack) pack.addEventListener("change", followPack);
+  if (pack) {
+    // another pack: tick what it can make (the change is then saved as the last choice)
+    pack.addEventListener("change", function () { tickFor(pack.value); followPack(); });
+  }
   form.addEventListener("change", save);
   form.addEventListener("submit", save);
 })();
