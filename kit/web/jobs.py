@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -18,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Result, _stop, _worker_start, build_kit
+from ..build import Result, _stop, build_kit
 from ..context import Options
 from ..errors import KitError
 from ..loader import LoadedPack
@@ -28,10 +30,35 @@ from .sessions import Session, Sessions
 
 
 def _worker_init(parent: int) -> None:
-    # As the command line's workers: Ctrl-C is the server's to handle, and a
-    # worker whose server was killed stops within a fraction of a second.
-    _worker_start(parent)
+    # Ctrl-C reaches the whole process group: the server stops the workers itself
+    # (SIGTERM, left to its default: a stopped server's work is not worth finishing).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _killed_with_parent()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     from .. import render  # noqa: F401 - import WeasyPrint once, before the first build
+
+
+def _killed_with_parent() -> None:
+    """Linux: the kernel kills this worker the moment the server's thread that started it
+    is gone, which for the server's build threads is when the server is (even when this
+    worker is deep in WeasyPrint's C code, and on a loaded machine)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # the watcher below still stops it
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    # A server killed outright (kill -9) cannot stop its workers: each sees it gone and
+    # exits at once (what it was writing is in the server's root, removed by the next start).
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(1)
 
 
 @dataclass
