@@ -60,7 +60,12 @@
   followPack();
   if (pack) {
     // another pack: tick what it can make (the change is then saved as the last choice)
-    pack.addEventListener("change", function () { tickFor(pack.value); followPack(); });
+    var shown = pack.value;
+    pack.addEventListener("change", function () {
+      if (pack.value !== shown) tickFor(pack.value);
+      shown = pack.value;
+      followPack();
+    });
   }
   form.addEventListener("change", save);
   form.addEventListener("submit", save);
