@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import KitError
 from ..loader import load_pack
-from ..products import DEFAULT_PRODUCTS, get
+from ..products import default_ids, get
 from . import forms
 from .uploads import SPREADSHEET_SUFFIXES, UploadRefused, safe_name, save_upload
 
@@ -81,7 +81,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def products_made(folder: Path) -> list[str]:
     """The default products a shipped pack has content for (ticked on a first visit)."""
     pack = load_pack(folder).pack
-    return [p for p in DEFAULT_PRODUCTS if not get(p).missing(pack)]
+    return [p for p in default_ids() if not get(p).missing(pack)]
 
 
 def workbook_bytes(folder: Path) -> bytes:
