@@ -302,7 +302,9 @@ def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path
     problems = forms.Problems()
     if not pack_id and upload is None:
         pack_id = DEFAULT_PACK_ID if DEFAULT_PACK_ID in packs else next(iter(packs), "")
-    source, loaded = load_for_request(packs, pack_id, upload, pack_file, folder / "pack-upload", problems)
+    # parsed by one of the builder's two parse threads, as the page's uploads are
+    source, loaded = builder.parsers.submit(load_for_request, packs, pack_id, upload, pack_file,
+                                            folder / "pack-upload", problems).result()
     if problems:
         problem = problems.fields["pack"]
         raise KitError(problem["message"], problem["file"], problem["line"])
