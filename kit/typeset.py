@@ -29,9 +29,10 @@ def _pattern() -> re.Pattern:
         r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
         # a bare domain with a path or not: artevelde-hogeschool.be/onderzoek
         r"(?P<domain>\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,}(?:/[^\s<>\"]*)?)",
-        # dates in any language: 4 december 2026, 4. Dezember 2026, 4 грудня 2026 р.,
+        # dates in any language: 4 december 2026, 4. Dezember 2026, 4 грудня 2026 р., December 4, 2026,
         # 2026-12-04, 04/12/2026 (a day, a word, a year: the word is never hyphenated)
         rf"(?P<date>\b\d{{1,2}}\.?{_SPACE}+[^\W\d_]+\.?{_SPACE}+\d{{4}}(?:{_SPACE}[^\W\d_]{{1,3}}\.)?"
+        rf"|\b[^\W\d_]+\.?{_SPACE}\d{{1,2}},?{_SPACE}+\d{{4}}\b"  # December 4, 2026
         r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b)",
         # codes and numbers: SONO/2020.OL2.2, 1.200, 10-15, OL2
         r"(?P<code>\b(?=[\w./-]*\d)\w+(?:[./-]\w+)*)",

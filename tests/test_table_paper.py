@@ -15,6 +15,7 @@ from conftest import DEFAULT_PACK, ENGLISH_PACK, build, write_pack
 from pdfread import card_boxes, font_sizes_of, page_sizes_mm, sheets, text
 
 from kit.imposition import CARD_SIZES
+from kit.labels import format_date
 from kit.loader import load_pack
 
 LONG_URL = "https://example.org/projects/collective-learning-within-partnerships/external-professionals-and-schools"
@@ -45,9 +46,10 @@ def links_pack(tmp_path_factory):
 def test_the_text_filter_escapes_pack_text_and_keeps_addresses_whole():
     from kit.typeset import unbroken
 
-    html = str(unbroken(f"<b>see</b> {LONG_URL}. Mail {EMAIL} on 4 December 2026"))
+    html = str(unbroken(f"<b>see</b> {LONG_URL}. Mail {EMAIL} on 4 December 2026 or December 4, 2026"))
     assert "<b>" not in html and "&lt;b&gt;" in html
-    assert html.count('<span class="nohy">') == 3
+    assert html.count('<span class="nohy">') == 4
+    assert '<span class="nohy">December 4, 2026</span>' in html
     # a break opportunity only after / . - already there, never inside a word
     url = re.search(r'<span class="nohy">(https.*?)</span>', html)[1]
     assert url.replace("<wbr>", "") == LONG_URL
@@ -59,7 +61,7 @@ def test_no_hyphen_is_added_inside_an_address_or_a_date(links_pack, tmp_path):
     about = _unwrapped(out / "dialogue-cards.pdf")
     assert LONG_URL not in text(out / "dialogue-cards.pdf")  # the address does break over lines ...
     assert LONG_URL in about  # ... only where it has / . or -, with nothing added
-    assert "4 December 2026" in about
+    assert format_date("2026-12-04", "en") in about  # December 4, 2026, never De-/cember
     guide = _unwrapped(out / "guide.pdf")
     assert EMAIL in guide and LONG_URL in guide
 
@@ -238,7 +240,7 @@ def test_the_web_page_takes_the_back_offset_and_the_backs():
     from kit import options as schema
     from kit.web.app import create_app
 
-    with TestClient(create_app(workers=1)) as client:
+    with TestClient(create_app(workers=1), base_url="http://127.0.0.1") as client:  # a host the server accepts
         page = client.get("/").text
     assert 'name="back_offset"' in page and ">Back offset<" in page and 'name="backs"' in page
     chosen = schema.from_form({"back_offset": "1.5,-0.5", "backs": "solid"}, lambda o, e: None)
