@@ -265,7 +265,7 @@ def _previews(results) -> None:
     from .preview import write_previews
 
     for result in results:
-        if result.path and result.status in ("built", "cached"):
+        if result.path and result.path.endswith(".pdf") and result.status in ("built", "cached"):
             written = write_previews(Path(result.path))
             print(f"{written[-1]}: contact sheet of {len(written) - 1} page{'s' if len(written) != 2 else ''}")
 
@@ -405,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.verbose and result.status == "built":
                     state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
                               f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
+                if not result.path.endswith(".pdf"):  # a page (screen.html): its note says what it holds
+                    print(printable(f"{result.path}: {result.note} ({state})"), flush=True)
+                    return
                 print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
                       flush=True)
             elif result.status == "skipped":

@@ -110,7 +110,7 @@ class Context:
 
 @dataclass
 class Built:
-    document: object  # a laid-out weasyprint Document, or an iterable of them (chunks)
+    document: object  # a laid-out weasyprint Document, an iterable of them (chunks), or a page's text
     note: str = ""  # one line for the summary (cards per sheet, paper)
 
 
@@ -124,6 +124,9 @@ class Product:
     # The --set keys it prints; only these are in its fingerprint, so a new
     # school name re-renders only what shows it. None: all of them.
     prints_values: tuple[str, ...] | None = None
+    # What it writes: a PDF laid out by WeasyPrint and audited, or (".html")
+    # a page whose `Built.document` is its finished text, written as it is.
+    suffix: str = ".pdf"
 
     def missing(self, pack: Pack) -> list[str]:
         return [section for section in self.needs if not getattr(pack, section)]

@@ -23,6 +23,7 @@ REGISTRY = {
     "worksheet": "worksheet",
     "guide": "guide",
     "alignment": "alignment",
+    "screen": "screen",
 }
 # Built by default when --only is not given (the alignment sheet is asked for).
 DEFAULT_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")

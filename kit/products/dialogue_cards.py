@@ -12,20 +12,25 @@ DEFAULT_SIZE = "dialogue"
 FIT = Fit(start=13.0, floor=8.0, limits={"pack": (15.0, 10.0)})  # the title on the backs: 15 pt down to 10
 
 
+def source_line(item, labels: dict) -> str:
+    """Where a card's words come from, as its foot prints it (the screen version too)."""
+    sources = [labels["sources"][item.source.value]]
+    if item.question and item.question_source and item.question_source != item.source:
+        sources.append(f"{labels['question_for_team'].lower()}: {labels['sources'][item.question_source.value]}")
+    return " · ".join(sources)
+
+
 def _cards(ctx: Context) -> list[Card]:
     pack, labels = ctx.pack, ctx.labels
     total = len(pack.dialogue)
     back = lambda number: {"number": number, "total": total}  # noqa: E731
     cards = [Card("about-dialogue", "about", {}, back(None))]
     for number, item in enumerate(pack.dialogue, start=1):
-        sources = [labels["sources"][item.source.value]]
-        if item.question and item.question_source and item.question_source != item.source:
-            sources.append(f"{labels['question_for_team'].lower()}: {labels['sources'][item.question_source.value]}")
         cards.append(
             Card(
                 item.id,
                 item.kind.value,
-                {"item": item, "number": number, "total": total, "source_line": " · ".join(sources)},
+                {"item": item, "number": number, "total": total, "source_line": source_line(item, labels)},
                 back(number),
             )
         )
