@@ -118,6 +118,10 @@ if (dialogue) {
   deck.addEventListener("click", (event) => {
     if (!swiped && !event.target.closest("a")) reveal();
   });
+  // ... and does not press the button that has the focus (a button clicks on Space's keyup)
+  dialogue.addEventListener("keyup", (event) => {
+    if (event.key === " " && event.target.closest("button")) event.preventDefault();
+  });
   showCard(0);
 }
 
@@ -335,7 +339,6 @@ contrast(store.get(CONTRAST_KEY) === true);
 // ---- keys that work on every screen
 document.addEventListener("keydown", (event) => {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-  const onControl = event.target.closest && event.target.closest("button, a, summary, input, textarea, select");
   const shownScreen = screens.find((s) => !s.hidden);
   const forward = rtl ? "ArrowLeft" : "ArrowRight";
   const back = rtl ? "ArrowRight" : "ArrowLeft";
@@ -347,8 +350,8 @@ document.addEventListener("keydown", (event) => {
     step(1);
   } else if (event.key === "PageUp") {
     step(-1);
-  } else if (event.key === " " && shownScreen === dialogue && !onControl) {
-    event.preventDefault();
+  } else if (event.key === " " && shownScreen === dialogue && !event.target.closest("a, summary")) {
+    // Space turns the card over, also right after "Draw a card" was clicked
     reveal();
   } else if (event.key === forward || event.key === back) {
     const delta = event.key === forward ? 1 : -1;
