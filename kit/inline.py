@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
 import json
+import re
 from functools import lru_cache
 
 from .paths import FONTS
@@ -113,3 +115,13 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
             "base-uri 'none'",
         ]
     )
+
+
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def policy_in(page: str) -> str | None:
+    """The Content-Security-Policy a page of the kit carries in its meta tag,
+    to send as a header too (a server adds what a meta tag cannot say)."""
+    match = _POLICY.search(page)
+    return html.unescape(match.group(1)) if match else None

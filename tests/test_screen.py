@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import re
+import time
+import zipfile
 from html import unescape
 from pathlib import Path
 
@@ -303,4 +306,74 @@ def test_high_contrast_is_one_press_and_remembered(browser, english):
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
     page.reload()
     assert page.get_by_role("button", name="High contrast").get_attribute("aria-pressed") == "true"
+    context.close()
+
+
+# ---- served by the web page
+
+
+@pytest.fixture(scope="module")
+def server():
+    from web_server import running_server
+
+    with running_server() as (base, _):
+        yield base
+
+
+def test_the_server_serves_a_shipped_packs_screen_with_strict_headers(server):
+    import httpx
+
+    response = httpx.get(f"{server}/screen/teamleren", timeout=120)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', response.text)[1])
+    assert response.headers["content-security-policy"] == f"{policy}; frame-ancestors 'none'"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "Teamleren" in response.text
+    assert httpx.get(f"{server}/screen/no-such-pack").status_code == 404
+    assert httpx.get(f"{server}/screen/..%2F..%2Fetc").status_code == 404
+
+
+def test_the_page_builds_the_screen_version_and_links_to_it(server):
+    import httpx
+
+    with httpx.Client(base_url=server, timeout=300) as client:
+        client.get("/")
+        assert 'value="screen"' in client.get("/").text  # its checkbox
+        job = client.post("/build", data={"pack": "collectief-leren", "products": ["screen", "poster"],
+                                          "school": "De Linde"})
+        job_id = re.search(r"/jobs/([\w-]+)", job.text)[1]
+        for _ in range(600):
+            page = client.get(f"/jobs/{job_id}").text
+            if 'aria-busy="false"' in page:
+                break
+            time.sleep(0.5)
+        assert f'href="/jobs/{job_id}/screen"' in page and "Open the screen version" in page
+        assert f"/jobs/{job_id}/files/poster.pdf" in page  # next to the PDFs
+        opened = client.get(f"/jobs/{job_id}/screen")
+        assert opened.status_code == 200 and "De Linde" in opened.text
+        assert "frame-ancestors 'none'" in opened.headers["content-security-policy"]
+        assert "content-disposition" not in opened.headers
+        saved = client.get(f"/jobs/{job_id}/screen?download=1")
+        assert saved.headers["content-disposition"] == 'attachment; filename="collectief-leren-screen.html"'
+        with zipfile.ZipFile(io.BytesIO(client.get(f"/jobs/{job_id}/kit.zip").content)) as zf:
+            assert sorted(zf.namelist()) == ["poster.pdf", "screen.html"]
+            assert zf.read("screen.html") == saved.content
+    assert httpx.get(f"{server}/jobs/{job_id}/screen").status_code == 404  # another browser
+
+
+@browser_test
+def test_the_served_screen_works_under_its_headers(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    problems, outside = [], []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: outside.append(request.url) if "/screen/" not in request.url else None)
+    page.goto(f"{server}/screen/collectief-leren")
+    page.keyboard.press("2")
+    page.get_by_role("button", name="Toon de oplossing").click()
+    assert page.locator(".stack .scard").count() == 0 and page.locator(".scard.right").count() > 0
+    assert not problems and not outside, (problems, outside)
     context.close()

@@ -9,6 +9,8 @@ from ..products.guide import CARD_PRODUCTS, paper_name
 
 
 def how_to_print(product_id: str, options: Options, language: str, words: dict) -> list[str]:
+    if get(product_id).suffix != ".pdf":  # the screen version: not printed, opened
+        return list(words["screen_howto"])
     table = labels(language)
     paper = paper_name(getattr(options, get(product_id).paper_option))
     lines = []

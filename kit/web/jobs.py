@@ -126,7 +126,9 @@ class Builder:
                 return
             job.results[result.product] = result
             if previews and result.status in ("built", "cached") and result.path:
-                job.previews[result.product] = write_previews(Path(result.path), fresh=result.status == "built")
+                # a page (the screen version) has no pages to picture: it is opened instead
+                job.previews[result.product] = (write_previews(Path(result.path), fresh=result.status == "built")
+                                                 if result.path.endswith(".pdf") else 0)
                 if result.status == "built" and job.first_preview is None:
                     job.first_preview = time.perf_counter() - job.started
 
