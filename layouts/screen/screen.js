@@ -47,6 +47,7 @@ function go(number) {
     heading.focus({ preventScroll: true });
   }
   window.scrollTo(0, 0);
+  if (target === dialogue) fit(cards[shown]);
 }
 
 function step(delta) {
@@ -79,6 +80,27 @@ function showCard(index) {
       $(".reveal", card).hidden = false;
     }
   });
+  fit(cards[shown]);
+}
+
+// A long card is set smaller until it fits the window above its buttons,
+// question included (turning it over does not move the card), as the paper
+// deck fits its text to the card; never below a size a room can read.
+const FLOOR_PX = 16;
+function fit(card) {
+  if (!card || dialogue.hidden) return;
+  const body = $(".dbody", card);
+  const question = $(".question", card);
+  const wasHidden = question ? question.hidden : false;
+  if (question) question.hidden = false;
+  body.style.fontSize = "";
+  const room = window.innerHeight - $(".controls", dialogue).offsetHeight - 24 + window.scrollY;
+  let size = parseFloat(getComputedStyle(body).fontSize);
+  while (card.getBoundingClientRect().bottom + window.scrollY > room && size > FLOOR_PX) {
+    size -= 1;
+    body.style.fontSize = `${size}px`;
+  }
+  if (question) question.hidden = wasHidden;
 }
 
 function reveal() {
@@ -122,6 +144,7 @@ if (dialogue) {
   dialogue.addEventListener("keyup", (event) => {
     if (event.key === " " && event.target.closest("button")) event.preventDefault();
   });
+  window.addEventListener("resize", () => fit(cards[shown]));
   showCard(0);
 }
 
