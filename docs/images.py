@@ -21,6 +21,42 @@ PICTURES = {  # product -> pages to show side by side (0-based)
     "alignment": [0, 1],
 }
 HEIGHT_PX = 420
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright (a test dependency)
+
+
+def screen_picture(out: Path) -> None:
+    """The screen version as a facilitator shows it: the sort exercise on a
+    1280 x 720 projector after Check, and a dialogue card on a 390 x 844 phone."""
+    from playwright.sync_api import sync_playwright
+
+    subprocess.run([sys.executable, str(ROOT / "generate.py"), "--out", str(out), "--only", "screen",
+                    "--set", "school=De Linde", "--set", "date=2026-12-04"], check=True)
+    page_url = (out / "collectief-leren" / "screen.html").as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        projector = browser.new_page(viewport={"width": 1280, "height": 720})
+        projector.goto(page_url)
+        projector.keyboard.press("2")
+        projector.locator("#stack .scard").first.focus()
+        for key in "1231323":  # seven cards by keyboard: some right, some wrong
+            projector.keyboard.press(key)
+        projector.get_by_role("button", name="Controleer").click()
+        big = out / "projector.png"
+        projector.screenshot(path=str(big))
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+        phone.goto(page_url + "#1")
+        phone.keyboard.press("Space")
+        small = out / "phone.png"
+        phone.screenshot(path=str(small))
+        browser.close()
+    left, right = Image.open(big), Image.open(small).resize((round(390 * 720 / 844), 720))
+    sheet = Image.new("RGB", (left.width + 16 + right.width, 720), "#ffffff")
+    sheet.paste(left, (0, 0))
+    sheet.paste(right, (left.width + 16, 0))
+    target = ROOT / "docs" / "screen.png"
+    sheet.save(target, optimize=True)
+    print(f"wrote {target}")
 
 
 def main() -> None:
@@ -44,6 +80,7 @@ def main() -> None:
             target = ROOT / "docs" / f"{product}.png"
             sheet.save(target, optimize=True)
             print(f"wrote {target}")
+        screen_picture(Path(tmp))
 
 
 if __name__ == "__main__":
