@@ -90,7 +90,7 @@ def _sort_data(ctx: Context) -> dict:
     return {"categories": categories, "statements": statements, "answer": answer}
 
 
-def _style(ctx: Context, sort: dict) -> tuple[str, str]:
+def _style(ctx: Context, sort: dict) -> str:
     """The page's one stylesheet: fonts, category colours (from the palette,
     never from pack text) and layouts/screen/style.css."""
     labels_text = json.dumps(ctx.labels, ensure_ascii=False)
@@ -101,13 +101,13 @@ def _style(ctx: Context, sort: dict) -> tuple[str, str]:
         for c in sort["categories"]
     )
     css = (LAYOUT / "style.css").read_text(encoding="utf-8")
-    return f"{faces}\n:root {{ --font: {families}, sans-serif; }}\n{colours}\n{css}", families
+    return f"{faces}\n:root {{ --font: {families}, sans-serif; }}\n{colours}\n{css}"
 
 
 def render(ctx: Context) -> str:
     pack, labels = ctx.pack, ctx.labels
     sort = _sort_data(ctx)
-    style, _ = _style(ctx, sort)
+    style = _style(ctx, sort)
     data = {
         "storage": storage_key(pack, sort["answer"]),
         "categories": [c["category"].id for c in sort["categories"]],
@@ -122,7 +122,7 @@ def render(ctx: Context) -> str:
     return render_template(
         "screen/screen.html.j2",
         **ctx.template_context(),
-        lang=ctx.language,
+        lang=pack.language,  # most words are the pack's: its language picks the voice of a screen reader
         dir="rtl" if is_rtl(pack.language) else "ltr",
         screens=screens(ctx),
         dialogue=dialogue,
