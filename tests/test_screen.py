@@ -377,3 +377,37 @@ def test_the_served_screen_works_under_its_headers(browser, server):
     assert page.locator(".stack .scard").count() == 0 and page.locator(".scard.right").count() > 0
     assert not problems and not outside, (problems, outside)
     context.close()
+
+
+@browser_test
+def test_a_finger_drags_a_card_into_a_column_and_swipes_to_the_next_card_on_a_phone(browser, english, answer):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = open_file(browser, english[1], context=context)
+    page.keyboard.press("2")
+    card = top_card(page)
+    code = card.get_attribute("data-code")
+    column = page.locator(f'.column[data-category="{answer[code][1]}"] ul')
+    column.scroll_into_view_if_needed()
+    start, goal = card.bounding_box(), column.bounding_box()
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    to_x, to_y = goal["x"] + goal["width"] / 2, goal["y"] + min(goal["height"] / 2, 40)
+    swipe(context, page, (x, y), (to_x, to_y))
+    assert placed(page)[code] == answer[code][1]
+    # and a swipe to the left turns to the next dialogue card
+    page.keyboard.press("1")
+    box = page.locator(".dcard:not([hidden])").bounding_box()
+    middle = box["y"] + box["height"] / 2
+    swipe(context, page, (box["x"] + box["width"] - 30, middle), (box["x"] + 30, middle))
+    assert page.locator(".dcard:not([hidden])").get_attribute("data-index") == "1"
+    context.close()
+
+
+def swipe(context, page, start, end, steps=15):
+    """A finger on the glass: Playwright has no touch move of its own, the browser's input has."""
+    touch = context.new_cdp_session(page)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start[0], "y": start[1]}]})
+    for step in range(1, steps + 1):
+        point = {"x": start[0] + (end[0] - start[0]) * step / steps, "y": start[1] + (end[1] - start[1]) * step / steps}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        page.wait_for_timeout(30)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

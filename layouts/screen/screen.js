@@ -294,10 +294,11 @@ if (sort) {
     const card = event.target.closest && event.target.closest(".scard");
     if (!card) return;
     const here = card.parentElement.dataset.category;
-    if (/^[0-9]$/.test(event.key) && Number(event.key) < targets.length) {
+    if (/^[0-9]$/.test(event.key)) {
+      // on a card a digit names a column, never a screen
       event.preventDefault();
       event.stopPropagation();
-      move(card, targets[Number(event.key)]);
+      if (Number(event.key) < targets.length) move(card, targets[Number(event.key)]);
     } else if (["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].includes(event.key)) {
       event.preventDefault();
       event.stopPropagation();
@@ -367,7 +368,7 @@ document.addEventListener("keydown", (event) => {
   const back = rtl ? "ArrowRight" : "ArrowLeft";
   if (event.key === "Escape" || event.key === "Home") {
     go(0);
-  } else if (/^[0-9]$/.test(event.key) && shownScreen !== sort) {
+  } else if (/^[0-9]$/.test(event.key)) {
     go(Number(event.key));
   } else if (event.key === "PageDown") {
     step(1);
