@@ -42,6 +42,7 @@ def _cmap(path: str) -> frozenset[int]:
         font.close()
 
 
+@lru_cache(maxsize=16)  # a server makes the same page again with another school name: same characters
 def _subset(path: str, chars: frozenset[int]) -> bytes:
     from fontTools import subset
 
