@@ -35,9 +35,11 @@ examples:
   %(prog)s --only sort-cards --paper letter  one product on US Letter
   %(prog)s --content teamleren               another content pack (a folder, or a shipped pack's id)
   %(prog)s --only alignment                  a duplex test sheet for your printer
+  %(prog)s --only screen                     screen.html: the exercises on a projector or phone, offline
   %(prog)s --set school="De Linde" --set date=2026-12-04
 
-Each product is written to OUT/<pack-id>/<product>.pdf. Print card sheets at
+Each product is written to OUT/<pack-id>/<product>.pdf (the screen version to
+screen.html, one file that opens in any browser). Print card sheets at
 actual size (100 %%), duplex flipped on the long edge unless --duplex says
 otherwise. Exit status: 0 done, 2 bad input (the message names the file and
 line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.

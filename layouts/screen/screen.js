@@ -277,7 +277,7 @@ if (sort) {
     // pointer events with Sortable's own fallback: the same drag for mouse, pen and touch
     window.Sortable.create(list, {
       group: "sort",
-      animation: 150,
+      animation: matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 150,
       forceFallback: true,
       fallbackTolerance: 4,
       ghostClass: "ghost",
