@@ -411,3 +411,18 @@ def swipe(context, page, start, end, steps=15):
         touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
         page.wait_for_timeout(30)
     touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_a_layout_that_drops_an_item_stops_the_build_naming_it(english, monkeypatch):
+    from kit.context import Context, Options
+    from kit.errors import KitError
+    from kit.products import screen
+
+    loaded = load_pack(english[0])
+    page = screen.render(Context(loaded, Options()))
+    screen.audit(Context(loaded, Options()), page)  # the real page keeps every promise
+    statement = loaded.pack.statements[2]
+    monkeypatch.setattr(screen, "render", lambda ctx: page.replace(f">{statement.text}<", "><"))
+    with pytest.raises(KitError) as error:
+        screen.build(Context(loaded, Options()))
+    assert statement.id in str(error.value) and error.value.file.endswith("statements.yaml") and error.value.line

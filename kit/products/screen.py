@@ -15,10 +15,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..codes import sort_codes
 from ..context import Built, Context, Product
+from ..errors import KitError
 from ..html import render_template
 from ..inline import content_security_policy, font_faces, json_block
 from ..palette import pack_styles
@@ -138,9 +139,30 @@ def render(ctx: Context) -> str:
     )
 
 
+def promised(pack) -> list[tuple[str, str, str]]:
+    """(item, what, text) of everything the page must show, as the PDFs' audit lists it."""
+    items = [(s.id, "its text", s.text) for s in pack.statements]
+    for c in pack.categories if pack.statements else ():
+        items += [(c.id, "its label", c.label), (c.id, "its question word", c.question), (c.id, "its definition", c.definition)]
+    items += [(r.id, "its text", r.text) for r in pack.recommendations]
+    for d in pack.dialogue:
+        items += [(d.id, what, text) for what, text in (("its text", d.text), ("its question", d.question)) if text]
+    return items + [("title", "the title", pack.title), ("citation", "the citation", pack.citation.text)]
+
+
+def audit(ctx: Context, page: str) -> None:
+    """Every promised text is on the page, escaped once: a layout that drops
+    or double-escapes an item stops the build naming it, as for the PDFs."""
+    for ref, what, text in promised(ctx.pack):
+        if str(escape(text)) not in page:
+            file, line = ctx.loaded.where((ref,)) if ref in ("title", "citation") else ctx.loaded.where_item(ref)
+            raise KitError(f"screen: {ref!r}: {what} is not on the page", file, line)
+
+
 def build(ctx: Context) -> Built:
-    count = len(screens(ctx))
-    return Built(render(ctx), note=f"{count + 1} screens, one file for any browser")
+    page = render(ctx)
+    audit(ctx, page)
+    return Built(page, note=f"{len(screens(ctx)) + 1} screens, one file for any browser")
 
 
 PRODUCT = Product(
