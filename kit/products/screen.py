@@ -121,7 +121,7 @@ def render(ctx: Context) -> str:
     dialogue = [{"item": item, "number": n, "source_line": source_line(item, labels)}
                 for n, item in enumerate(pack.dialogue, start=1)]
     return render_template(
-        "screen/screen.html.j2",
+        "screen/page.html.j2",
         **ctx.template_context(),
         lang=pack.language,  # most words are the pack's: its language picks the voice of a screen reader
         dir="rtl" if is_rtl(pack.language) else "ltr",
@@ -167,9 +167,11 @@ def build(ctx: Context) -> Built:
 
 PRODUCT = Product(
     id="screen",
-    title_label="screen_title",
+    kind="page",
     needs=(),
-    build=build,
+    build=build,  # audits its own page (the PDF audit reads laid-out boxes)
+    promised=promised,
+    order=80,
+    default=False,  # not printed: asked for (--only screen, or ticked on the page)
     prints_values=("school", "team", "date"),
-    suffix=".html",
 )
