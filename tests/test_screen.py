@@ -426,3 +426,28 @@ def test_a_layout_that_drops_an_item_stops_the_build_naming_it(english, monkeypa
     with pytest.raises(KitError) as error:
         screen.build(Context(loaded, Options()))
     assert statement.id in str(error.value) and error.value.file.endswith("statements.yaml") and error.value.line
+
+
+def test_the_data_block_cannot_be_closed_by_its_text():
+    import json
+
+    from kit.inline import json_block
+
+    text = "</script><script>alert(1)</script><!-- & \u2028"
+    block = json_block({"label": text})
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert json.loads(block) == {"label": text}
+
+
+@browser_test
+@pytest.mark.parametrize("pack_id", ["collectief-leren", "teamleren"])
+def test_the_shipped_packs_fit_a_phone_and_a_projector(browser, pack_id, tmp_path, shots):
+    html = _screen(DEFAULT_PACK.parent / pack_id, tmp_path)
+    for width, height in ((1280, 720), (390, 844)):
+        page = open_file(browser, html, width, height)
+        for number in page.locator(".tile .num").all_inner_texts():
+            page.keyboard.press(number)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (pack_id, width, number)
+            page.screenshot(path=str(shots / f"{pack_id}-{width}-{number}.png"))
+        assert page.requests == [html.as_uri()] and not page.problems, (page.requests, page.problems)
+        page.context.close()
