@@ -242,11 +242,11 @@ function fresh() {
   return state;
 }
 
-function move(card, category, announce = true) {
+function move(card, category) {
   const from = card.parentElement;
   listOf(category).append(card);
   changed();
-  if (announce) $("#announce").textContent = say("screen_moved", { code: card.dataset.code, label: labelOf(category) });
+  $("#announce").textContent = say("screen_moved", { code: card.dataset.code, label: labelOf(category) });
   // from the stack, the next card comes up and takes the focus: the whole stack by keyboard
   const next = from === stackList ? $(".scard", stackList) : card;
   (next || card).focus();
@@ -270,9 +270,10 @@ function again() {
 
 if (sort) {
   const saved = store.get(data.storage);
-  place(validState(saved) ? saved : fresh());
+  const kept = validState(saved);  // a state of another version of the pack starts afresh
+  place(kept ? saved : fresh());
   counts();
-  if (saved && saved.checked) check();
+  if (kept && saved.checked) check();
   for (const list of lists) {
     // pointer events with Sortable's own fallback: the same drag for mouse, pen and touch
     window.Sortable.create(list, {
