@@ -189,7 +189,8 @@ def test_offline_from_a_file_it_asks_for_nothing_and_shows_every_screen(browser,
     html = english[1]
     for width, height in ((1280, 720), (390, 844)):
         page = open_file(browser, html, width, height)
-        assert "De Linde · Team B · 4 December 2026" in page.locator("#event").inner_text()
+        event = page.locator("#event").inner_text()  # the --set values, the date as the language writes it
+        assert event.startswith("De Linde · Team B · ") and "December" in event and "2026-12-04" not in event
         numbers = page.locator(".tile .num").all_inner_texts()
         assert numbers == ["1", "2", "3", "4"]
         page.screenshot(path=str(shots / f"screen-{width}-0-start.png"))
