@@ -16,12 +16,14 @@ def build_document(
     paper: str,
     fit: Fit | None = None,
     what: str = "page",
+    describe=None,
     **context,
 ) -> Built:
     """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name).
 
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
-    a `data-fit` box (or for the page budget's fit id).
+    a `data-fit` box (or for the page budget's fit id). `describe` replaces
+    the one-line error for a box that does not fit (see `fitting.render_fitted`).
     """
     glyphs.check(ctx)
     sheet = imposition.parse_sheet(paper)
@@ -40,7 +42,7 @@ def build_document(
             **context,
         )
 
-    document = render_fitted(make_html, fit, ctx.fit_error(what))
+    document = render_fitted(make_html, fit, describe or ctx.fit_error(what))
     return Built(document=document, note=f"{paper}")
 
 

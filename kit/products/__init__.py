@@ -21,11 +21,12 @@ REGISTRY = {
     "poster": "poster",
     "answer-key": "answer_key",
     "worksheet": "worksheet",
+    "case-cards": "case_cards",
     "guide": "guide",
     "alignment": "alignment",
 }
 # Built by default when --only is not given (the alignment sheet is asked for).
-DEFAULT_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")
+DEFAULT_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "case-cards", "guide")
 
 
 def get(product_id: str) -> Product:

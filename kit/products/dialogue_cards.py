@@ -25,7 +25,8 @@ def _cards(ctx: Context) -> list[Card]:
             Card(
                 item.id,
                 item.kind.value,
-                {"item": item, "number": number, "total": total, "source_line": " · ".join(sources)},
+                {"item": item, "number": number, "total": total, "source_line": " · ".join(sources),
+                 "text": pack.dialogue_text(item)},
                 back(number),
             )
         )

@@ -51,6 +51,8 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
         needs = (needs,) if isinstance(needs, str) else needs
         if step.get("product") and step["product"] not in products:
             continue
+        if step.get("without") and step["without"] in products:
+            continue
         if all(getattr(ctx.pack, section, None) for section in needs):
             steps.append(step)
     return steps
