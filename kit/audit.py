@@ -49,7 +49,22 @@ def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
             add(d.id, "its question", d.question)
     if product_id == "guide":
         for d in pack.definitions:
+            add(d.id, "its term", d.term)
             add(d.id, "its text", d.text)
+        for number, step in enumerate(pack.guide, start=1):
+            add(f"guide:{number}", "its title", step.title)
+            add(f"guide:{number}", "its text", step.text)
+        for contact in pack.contacts:
+            add("contacts", "a contact", contact.name)
+        for link in pack.links:
+            add("links", "a link", link.label)
+            add("links", "a link", link.url)
+    if product_id == "case-cards":
+        for case in pack.cases:
+            add(case.id, "its title", case.title)
+            add(case.id, "its text", case.text)
+            for question in case.questions:
+                add(case.id, "a question", question)
     if product_id in ("poster", "answer-key", "worksheet", "guide"):
         add("title", "the title", pack.title)
     return items

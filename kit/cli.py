@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--low-ink", action="store_true", help="white card faces, outlines and dark text only")
     p.add_argument("--pdf-variant", metavar="NAME", help="a WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1")
     p.add_argument("--lang", metavar="CODE", help="language of the printed labels (default: the pack's language)")
+    p.add_argument("--sets", type=int, default=1, metavar="N",
+                   help="groups: N complete sets of sort and dialogue cards, each card marked with its set's letter "
+                   "and symbol; header cards, sorting mats and results sheets once per set (default: 1, unmarked)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="values",
                    help="a value printed where it helps: school, team, date, facilitator (repeatable)")
     p.add_argument("--batch", type=Path, metavar="FILE.csv",
@@ -95,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args) -> Options:
+    from . import sets
     from .imposition import parse_offset
     from .model import VALUE_CHARS
 
@@ -135,6 +139,7 @@ def _options(args) -> Options:
         pdf_variant=args.pdf_variant,
         lang=args.lang,
         values=tuple(values),
+        sets=sets.check(args.sets),
     )
 
 
@@ -378,6 +383,19 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _say_unprinted(pack, products, results) -> None:
+    """After a full build: name every item of the pack that no product printed."""
+    from .coverage import unprinted
+
+    made = [r.product for r in results if r.status in ("built", "cached")]
+    if not set(DEFAULT_PRODUCTS) <= set(products) or any(r.status in ("error", "internal") for r in results):
+        return  # a partial build, or one that failed (its error is said already)
+    missing = unprinted(pack, made)
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        print(printable(f"warning: no product of this build prints {shown}"), file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGTERM"):
         # SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does
@@ -420,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(args, out, products, options, report)
         results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
                             on_result=report, loaded=loaded, on_wait=lambda: _waiting(out))
+        _say_unprinted(pack, products, results)
         if args.preview:
             _previews(results)
         if failures["internal"]:

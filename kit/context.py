@@ -37,6 +37,7 @@ class Options:
     lang: str | None = None
     values: tuple[tuple[str, str], ...] = ()  # --set key=value, printed where it helps
     products: tuple[str, ...] = ()  # what this build makes (the guide follows it); () = the defaults
+    sets: int = 1  # --sets N: card decks, header cards, mats and results sheets once per group
 
 
 @dataclass
