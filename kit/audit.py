@@ -59,6 +59,10 @@ def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
         for link in pack.links:
             add("links", "a link", link.label)
             add("links", "a link", link.url)
+    if product_id == "sort-mat":
+        for c in pack.categories:
+            if pack.statements_of(c.id):
+                add(f"label:{c.id}", "its label", c.label)
     if product_id == "case-cards":
         for case in pack.cases:
             add(case.id, "its title", case.title)

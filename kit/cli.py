@@ -64,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"products to build, by id: {', '.join(REGISTRY)} (default: {', '.join(DEFAULT_PRODUCTS)})")
     p.add_argument("--paper", default="a4", choices=[s for s in SHEETS if s != "a2"],
                    help="sheet for the cards, answer key, worksheet and guide (default: a4)")
-    p.add_argument("--poster-paper", default="a3", choices=["a3", "a2"], help="sheet for the poster (default: a3)")
+    p.add_argument("--poster-paper", default="a3", choices=["a3", "a2", "tabloid"],
+                   help="sheet for the poster (default: a3); the sorting mat is one A3 sheet (Tabloid with "
+                   "--paper letter) when this is a3 or tabloid, else two or more --paper sheets taped together")
     p.add_argument("--card-size", metavar="SIZE",
                    help=f"card size for the card products: {', '.join(CARD_SIZES)} or WxH in mm "
                    "(default: dialogue 95x130 for dialogue cards, poker 63x88 for sort cards)")

@@ -17,6 +17,7 @@ def build_document(
     fit: Fit | None = None,
     what: str = "page",
     describe=None,
+    sheet_size: tuple[float, float] | None = None,
     **context,
 ) -> Built:
     """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name).
@@ -26,7 +27,7 @@ def build_document(
     the one-line error for a box that does not fit (see `fitting.render_fitted`).
     """
     glyphs.check(ctx)
-    sheet = imposition.parse_sheet(paper)
+    sheet = sheet_size or imposition.parse_sheet(paper)  # sheet_size: a sheet turned, e.g. A3 landscape
     meta = ctx.document_meta(title)
 
     def make_html(sizes: dict[str, float], only=None) -> str:

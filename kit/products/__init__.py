@@ -21,13 +21,14 @@ REGISTRY = {
     "poster": "poster",
     "answer-key": "answer_key",
     "worksheet": "worksheet",
+    "sort-mat": "sort_mat",
     "case-cards": "case_cards",
     "results-sheet": "results_sheet",
     "guide": "guide",
     "alignment": "alignment",
 }
 # Built by default when --only is not given (the alignment sheet is asked for).
-DEFAULT_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "case-cards", "results-sheet", "guide")
+DEFAULT_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "sort-mat", "case-cards", "results-sheet", "guide")
 
 
 def get(product_id: str) -> Product:
