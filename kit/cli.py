@@ -117,6 +117,11 @@ def _options(args) -> Options:
         if len(value.strip()) > VALUE_CHARS:
             raise KitError(f"--set {key}= is {len(value.strip()):,} characters; at most {VALUE_CHARS} fit where it is printed")
         values.append((key, value.strip()))
+        if key == "start" and value.strip():
+            from .products.guide import START
+
+            if not START.match(value):
+                raise KitError(f"--set start={value.strip()[:20]!r} is not a time of day; write it as 13:30")
     if args.pdf_variant:
         from weasyprint.pdf import VARIANTS
 

@@ -195,6 +195,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         team: Annotated[str, Form()] = "",
         date: Annotated[str, Form()] = "",
         facilitator: Annotated[str, Form()] = "",
+        start: Annotated[str, Form()] = "",
+        sets: Annotated[str, Form()] = "",
         other_values: Annotated[str, Form()] = "",
         paper: Annotated[str, Form()] = "a4",
         poster_paper: Annotated[str, Form()] = "a3",
@@ -210,12 +212,12 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         session = builder.session(request.cookies.get(SESSION_COOKIE))
         problems = forms.Problems()
         named = [(k, v) for k, v in (("school", school), ("team", team), ("date", date),
-                                     ("facilitator", facilitator)) if v.strip()]
+                                     ("facilitator", facilitator), ("start", start)) if v.strip()]
         values = [(k, v.strip()) for k, v in named] + forms.parse_values(other_values.splitlines(), problems, w)
         wanted = forms.products_from(products or [], problems, w)
         options = forms.options_from(
             {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
-             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+             "low_ink": low_ink, "bleed": bleed, "lang": lang, "sets": sets}, values, problems, w)
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
 
         def respond(**extra):
@@ -313,13 +315,14 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         pack_file: Annotated[UploadFile | None, File(description="a .zip of a pack's YAML files, or a .xlsx")] = None,
         products: Annotated[str, Form(description=f"comma-separated product ids (default: {','.join(DEFAULT_PRODUCTS)})")] = "",
         paper: Annotated[str, Form(description="a4 or letter")] = "a4",
-        poster_paper: Annotated[str, Form(description="a3 or a2")] = "a3",
+        poster_paper: Annotated[str, Form(description="a3, a2 or tabloid")] = "a3",
         card_size: Annotated[str, Form(description="dialogue, a6, a7, poker, square or WxH in mm")] = "",
         duplex: Annotated[str, Form(description="long, short, none or fold")] = "long",
         low_ink: Annotated[str, Form(description="true for white card faces and dark text")] = "",
         bleed: Annotated[str, Form(description="bleed in mm (0 to 10)")] = "",
         lang: Annotated[str, Form(description="language of the printed labels (default: the pack's)")] = "",
-        set: Annotated[list[str] | None, Form(description="key=value, repeatable: school, team, date, facilitator, ...")] = None,
+        set: Annotated[list[str] | None, Form(description="key=value, repeatable: school, team, date, facilitator, start, ...")] = None,
+        sets: Annotated[str, Form(description="groups: 1 to 10 numbered sets of cards, mats and results sheets")] = "",
     ):
         builder: Builder = state["builder"]
         w = words("en")
@@ -328,7 +331,7 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         wanted = forms.products_from([products or ",".join(DEFAULT_PRODUCTS)], problems, w)
         options = forms.options_from(
             {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
-             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+             "low_ink": low_ink, "bleed": bleed, "lang": lang, "sets": sets}, values, problems, w)
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
         folder = builder.request_folder()
         try:

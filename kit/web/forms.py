@@ -12,7 +12,7 @@ from ..labels import available, labels
 from ..products import REGISTRY
 
 PAPERS = ("a4", "letter")
-POSTER_PAPERS = ("a3", "a2")
+POSTER_PAPERS = ("a3", "a2", "tabloid")
 VALUE_FIELDS = ("school", "team", "date", "facilitator")
 PRINT_SHOP_BLEED_MM = 3.0
 
@@ -61,7 +61,7 @@ def products_from(names: list[str], problems: Problems, words: dict) -> list[str
 
 
 def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, words: dict) -> Options:
-    """`form`: paper, poster_paper, card_size, duplex, low_ink, bleed, lang (strings or None)."""
+    """`form`: paper, poster_paper, card_size, duplex, low_ink, bleed, lang, sets (strings or None)."""
 
     def choice(name, allowed, default):
         value = (form.get(name) or default).strip().lower()
@@ -97,6 +97,7 @@ def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, 
             problems.add("options", "bleed must be between 0 and 10 mm")
             bleed = 0.0
     return Options(
+        sets=_sets(form.get("sets"), problems),
         paper=choice("paper", PAPERS, "a4"),
         poster_paper=choice("poster_paper", POSTER_PAPERS, "a3"),
         card_size=card_size,
@@ -106,6 +107,20 @@ def options_from(form: dict, values: list[tuple[str, str]], problems: Problems, 
         lang=lang,
         values=tuple(values),
     )
+
+
+def _sets(raw: str | None, problems: Problems) -> int:
+    """The "Groups" field (--sets N): 1 when empty."""
+    from ..sets import check
+
+    text = (raw or "").strip()
+    try:
+        return check(int(text)) if text else 1
+    except ValueError:
+        problems.add("options", f"groups: {text[:20]!r} is not a number")
+    except KitError as exc:
+        problems.add("options", exc.detail)
+    return 1
 
 
 def label_languages() -> list[str]:
