@@ -72,8 +72,9 @@ def build(ctx: Context) -> Built:
             full.add(exc.case_id)
             continue
         halves = sum(1 for c in pack.cases if c.id not in full)
-        note = f"{halves} half sheets, {len(full)} whole" if full else f"{halves} half sheets"
-        built.note = f"{note} on {ctx.options.paper} ({sheet[0]:g} x {sheet[1] / 2:g} mm each)"
+        parts = [f"{halves} on half sheets ({sheet[0]:g} x {sheet[1] / 2:g} mm)"] if halves else []
+        parts += [f"{len(full)} on whole sheets"] if full else []
+        built.note = f"{', '.join(parts)}, {ctx.options.paper}"
         return built
 
 
