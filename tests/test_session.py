@@ -372,3 +372,28 @@ def test_the_guide_names_only_the_products_built(tmp_path):
     sort, worksheet = (int(re.search(rf"(\d+)\.\s*{title}", guide)[1]) for title in ("Sort exercise", "Worksheet"))
     assert worksheet == sort + 1
     assert contains(guide, "gives the sort away")
+
+
+def _ten_categories(folder: Path) -> Path:
+    words = ["Drivers", "Conditions", "Outcomes", "Risks", "Habits", "Effects", "Tools", "Roles", "Time", "Trust"]
+    categories = "".join(f"- id: c{i}\n  label: {w}\n  question: Q{i}\n  definition: What {w.lower()} mean here.\n  source: report\n"
+                         for i, w in enumerate(words))
+    statements = "".join(f"- id: s{i}-{j}\n  category: c{i}\n  text: Statement {j} about {w.lower()} in our school.\n  source: report\n"
+                         for i, w in enumerate(words) for j in range(4))
+    files = {"pack.yaml": SCHOOL_PACK["pack.yaml"].split("categories:\n")[0], "categories.yaml": categories,
+             "statements.yaml": statements}
+    return write_pack(folder, files)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_ten_categories_keep_a_results_sheet_to_one_page_a_group_and_a_zone_each_on_the_mat(tmp_path, paper):
+    pack = _ten_categories(tmp_path / "pack")
+    out = build(pack, tmp_path / "out", "results-sheet,sort-mat", paper=paper, sets=2)
+    assert len(page_sizes_mm(out / "results-sheet.pdf")) == 2
+    words = text(out / "results-sheet.pdf")
+    for label in ("Drivers", "Trust"):
+        assert words.count(label) == 2
+    boxes = card_boxes(out / "sort-mat.pdf")
+    for i in range(10):
+        zones = [box for key, box in boxes.items() if re.fullmatch(rf"mat-c{i}~a(-\d+)?", key)]
+        assert sum(_capacity(box, CARD_SIZES["poker"]) for box in zones) >= 4, i
