@@ -3,7 +3,8 @@ what each product promises to print, and one line naming the file, the
 line, the item and the product when a laid-out page breaks an invariant.
 
 The invariants themselves are checked on WeasyPrint's box tree in `fitting`;
-this module knows the products and the pack, not WeasyPrint.
+what a product promises (`Product.promised`, `Product.qr`) is the product's
+own; this module knows the pack, not WeasyPrint.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 from .errors import KitError
 from .model import SECTION_FILES
 
-# Products that carry the QR code to the report (the alignment sheet does not).
-QR_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")
 SINGULAR = {
     "definitions": "definition",
     "categories": "category",
@@ -22,56 +21,6 @@ SINGULAR = {
     "cases": "case",
     "guide": "guide step",
 }
-
-
-def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
-    """(item, what, text) of every item the product promises to print."""
-    items: list[tuple[str, str, str]] = []
-
-    def add(ref: str, what: str, text: str | None):
-        if text:
-            items.append((ref, what, text))
-
-    if product_id in ("sort-cards", "answer-key", "worksheet"):
-        for s in pack.statements:
-            add(s.id, "its text", s.text)
-        for c in pack.categories:
-            add(f"label:{c.id}", "its label", c.label)
-            if product_id != "worksheet":
-                add(c.id, "its definition", c.definition)
-    if product_id == "poster":
-        for r in pack.recommendations:
-            add(r.id, "its title", r.title)
-            add(r.id, "its text", r.text)
-    if product_id == "dialogue-cards":
-        for d in pack.dialogue:
-            add(d.id, "its text", pack.dialogue_text(d))
-            add(d.id, "its question", d.question)
-    if product_id == "guide":
-        for d in pack.definitions:
-            add(d.id, "its term", d.term)
-            add(d.id, "its text", d.text)
-        for number, step in enumerate(pack.guide, start=1):
-            add(f"guide:{number}", "its title", step.title)
-            add(f"guide:{number}", "its text", step.text)
-        for contact in pack.contacts:
-            add("contacts", "a contact", contact.name)
-        for link in pack.links:
-            add("links", "a link", link.label)
-            add("links", "a link", link.url)
-    if product_id == "sort-mat":
-        for c in pack.categories:
-            if pack.statements_of(c.id):
-                add(f"label:{c.id}", "its label", c.label)
-    if product_id == "case-cards":
-        for case in pack.cases:
-            add(case.id, "its title", case.title)
-            add(case.id, "its text", case.text)
-            for question in case.questions:
-                add(case.id, "a question", question)
-    if product_id in ("poster", "answer-key", "worksheet", "guide"):
-        add("title", "the title", pack.title)
-    return items
 
 
 def _parts(ref: str) -> tuple[str, str]:
@@ -178,13 +127,16 @@ def fit_error(loaded, what: str, values: tuple = ()):
 
 
 class Auditor:
-    """Audits a product's laid-out document, or its chunks one by one."""
+    """Audits a product's laid-out document, or its chunks one by one, against
+    what the product (a `kit.context.Product`) promises: its QR code and its
+    `promised(pack)` text."""
 
-    def __init__(self, loaded, product_id: str, values: tuple = ()):
+    def __init__(self, loaded, product, values: tuple = ()):
         self.loaded = loaded
-        self.product_id = product_id
+        self.product = product
+        self.product_id = product.id
         self.values = values  # --set values: printed too, and may be what does not fit
-        self.promised = promised(product_id, loaded.pack)
+        self.promised = product.promised(loaded.pack)
         self.text: list[str] = []
         self.qr_count = 0
 
@@ -202,7 +154,7 @@ class Auditor:
         (`only`: just the items with these ids; `qr`: whether the QR code is due)."""
         from . import fitting
 
-        if qr and self.product_id in QR_PRODUCTS and not self.qr_count:
+        if qr and self.product.qr and not self.qr_count:
             raise self.error(fitting.Problem("report_url", "the QR code to the report is missing"))
         text = "".join(self.text)
         for ref, what, wanted in self.promised:
@@ -244,10 +196,10 @@ class Auditor:
         return KitError(f"{subject}{problem.message} (in the {self.product_id})", file, line)
 
 
-def audited(built, loaded, product_id: str, values: tuple = ()):
+def audited(built, loaded, product, values: tuple = ()):
     """`built` with its document audited; a chunked deck is audited chunk by
     chunk as each is laid out, so that a failure still leaves no file."""
-    auditor = Auditor(loaded, product_id, values)
+    auditor = Auditor(loaded, product, values)
     document = built.document
     if hasattr(document, "pages"):
         auditor.feed(document)

@@ -30,7 +30,7 @@ from .errors import EXIT_INTERRUPTED, Interrupted, KitError
 from .loader import LoadedPack, load_pack
 from .parts import atomic, join, part_path
 from .paths import KIT, LAYOUTS
-from .products import REGISTRY, get
+from .products import default_ids, get, ids
 
 GUIDE = "guide"  # says what to print: rendered again when another product of its build failed
 CACHE_DIR = ".kit-cache"
@@ -68,7 +68,7 @@ def shared_digest() -> str:
 
 def fingerprint(product_id: str, pack_files: list[Path], options: Options, shared: str) -> str:
     digest = hashlib.sha256(shared.encode())
-    for path in pack_files + _files_under(LAYOUTS / product_id):
+    for path in pack_files + _files_under(get(product_id).layouts):
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
     settings = asdict(options)
@@ -173,7 +173,8 @@ def render_product(
 
         before = dict(LAYOUT_COUNT)
         out_dir = Path(out)
-        built = audited(get(product_id).build(Context(loaded, options)), loaded, product_id, options.values)
+        product = get(product_id)
+        built = audited(product.build(Context(loaded, options)), loaded, product, options.values)
         if part:
             target = part_path(out_dir, product_id, part)
             pages = write_pdf(built.document[part - 1], target, options.pdf_variant)
@@ -362,7 +363,7 @@ def deck_tasks(loaded, args: tuple) -> list[tuple]:
     chunk, so that the pool lays its chunks out on every core (`join_parts`
     puts them together); anything else stays one task."""
     product_id, options = args[2], args[3]
-    if not (LAYOUTS / product_id / "cards.html.j2").is_file():
+    if get(product_id).kind != "cards":
         return [args]  # not a card product: page products are one document
     from .sheets import Chunks
 
@@ -519,16 +520,13 @@ def render_tasks(tasks: list[tuple], jobs: int | None, on_result, pool=None, dec
 
 
 def select(only: str | None) -> list[str]:
-    from .products import DEFAULT_PRODUCTS
-
     if only is None:
-        return list(DEFAULT_PRODUCTS)
+        return default_ids()
     wanted = [p.strip() for p in only.split(",") if p.strip()]
     if not wanted:
-        raise KitError(f"--only names no product; products: {', '.join(REGISTRY)}")
+        raise KitError(f"--only names no product; products: {', '.join(ids())}")
     for product_id in wanted:
-        if product_id not in REGISTRY:
-            raise KitError(f"unknown product {product_id!r}; products: {', '.join(REGISTRY)}")
+        get(product_id)  # an unknown id is refused, naming the products
     return wanted
 
 

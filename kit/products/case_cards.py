@@ -5,7 +5,7 @@ for a half sheet at a readable size takes a whole sheet."""
 
 from __future__ import annotations
 
-from .. import imposition
+from .. import imposition, promises
 from ..context import Built, Context, Product
 from ..documents import build_document
 from ..fitting import SAFE_MM, Fit
@@ -78,4 +78,22 @@ def build(ctx: Context) -> Built:
         return built
 
 
-PRODUCT = Product(id="case-cards", title_label="case_cards", needs=("cases",), build=build, prints_values=())
+def promised(pack) -> list:
+    """Every case's title, text and each of its questions."""
+    items = []
+    for case in pack.cases:
+        items += [(case.id, "its title", case.title), (case.id, "its text", case.text)]
+        items += [(case.id, "a question", question) for question in case.questions]
+    return promises.given(items)
+
+
+PRODUCT = Product(
+    id="case-cards",
+    kind="document",
+    needs=("cases",),
+    build=build,
+    promised=promised,
+    order=55,
+    prints_values=(),
+    print_steps=("print_at_100", "case_cards_cut"),
+)

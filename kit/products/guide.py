@@ -7,13 +7,12 @@ or two pages."""
 
 from __future__ import annotations
 
-import re
-
+from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
-from ..errors import KitError
 from ..fitting import Fit
-from . import DEFAULT_PRODUCTS, get
+from ..options import START, check_start
+from . import all_products
 
 # The title shrinks from its layout size to 12 pt, then breaks long words.
 TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (20.0, 12.0)})
@@ -22,24 +21,18 @@ COVER_FIELDS = ("school", "team", "date", "facilitator")
 BLANK_FIELDS = ("school", "date", "facilitator")  # a line to fill in when not given
 CARD_PRODUCTS = ("dialogue-cards", "sort-cards")
 CUT_PRODUCTS = CARD_PRODUCTS + ("case-cards",)
-START = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.hH]\s*([0-5]\d)\s*$")
 
 
-def paper_name(paper: str) -> str:
-    """'a4' -> 'A4', 'letter' -> 'Letter': a sheet as the guide and the web page name it."""
-    return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
-
-
-def made(ctx: Context) -> list[str]:
+def made(ctx: Context) -> list:
     """The products this build makes that the pack can have, in build order.
 
-    A build of the guide alone (refreshing it) follows what the pack can
-    produce by default.
+    Only products built by default are printed in a session (the alignment
+    sheet is not); a build of the guide alone (refreshing it) follows what
+    the pack can produce by default.
     """
-    chosen = [p for p in ctx.options.products if p not in (PRODUCT.id, "alignment")]
-    if not chosen:
-        chosen = list(DEFAULT_PRODUCTS)
-    return [p for p in DEFAULT_PRODUCTS if p in chosen and p != PRODUCT.id and not get(p).missing(ctx.pack)]
+    others = [p for p in all_products() if p.default and p.id != PRODUCT.id]
+    chosen = set(ctx.options.products) & {p.id for p in others} or {p.id for p in others}
+    return [p for p in others if p.id in chosen and not p.missing(ctx.pack)]
 
 
 def start_minutes(ctx: Context) -> int | None:
@@ -47,9 +40,8 @@ def start_minutes(ctx: Context) -> int | None:
     value = ctx.values.get("start")
     if not value:
         return None
+    check_start(value)
     match = START.match(value)
-    if not match:
-        raise KitError(f"--set start={value[:20]!r} is not a time of day; write it as 13:30")
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -89,19 +81,15 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
     return steps
 
 
-def _print_items(ctx: Context, products: list[str]) -> list[str]:
-    """One line per product of this build, from `guide_print_items`."""
-    lines = ctx.labels.get("guide_print_items") or {}
-    items = []
-    for product_id in products:
-        if product_id in lines:
-            paper = getattr(ctx.options, get(product_id).paper_option)
-            if product_id == "sort-mat":
-                from .sort_mat import mat_sheet
+def _print_items(ctx: Context, products: list) -> list[str]:
+    """One line per product of this build: its own `print_item`, on the sheet it is printed on."""
+    from .sort_mat import mat_sheet
 
-                paper = mat_sheet(ctx.options)[1]
-            items.append(lines[product_id].replace("{paper}", paper_name(paper)))
-    return items
+    items = []
+    for p in products:
+        paper = mat_sheet(ctx.options)[1] if p.id == "sort-mat" else getattr(ctx.options, p.paper_option)
+        items.append(p.print_item(ctx.language, paper))
+    return [item for item in items if item]
 
 
 def _materials(ctx: Context, products: list[str]) -> list[str]:
@@ -132,7 +120,7 @@ def _before(ctx: Context, products: list[str]) -> list[str]:
     """What to do before the day: print, check the ruler, the alignment sheet once, cut."""
     labels = ctx.labels
     steps = [labels["before_print"]]
-    cards = any(p in products for p in CARD_PRODUCTS)
+    cards = any(p in products for p in CARD_PRODUCTS)  # product ids
     if cards:
         steps.append(labels["print_tip_cards"])
         if ctx.options.duplex in ("long", "short", "fold"):
@@ -147,7 +135,8 @@ def _before(ctx: Context, products: list[str]) -> list[str]:
 
 
 def build(ctx: Context) -> Built:
-    products = made(ctx)
+    made_now = made(ctx)
+    products = [p.id for p in made_now]
     steps = _steps(ctx, products)
     total = sum(int(s["minutes"]) for s in steps)
     begin = start_minutes(ctx)
@@ -161,7 +150,7 @@ def build(ctx: Context) -> Built:
         steps=steps,
         total_minutes=total,
         end_clock=clock(ctx, begin + total) if begin is not None else None,
-        print_items=_print_items(ctx, products),
+        print_items=_print_items(ctx, made_now),
         materials=_materials(ctx, products),
         before=_before(ctx, products),
         worksheet_when="sort-cards" in products and "worksheet" in products and bool(ctx.pack.guide),
@@ -172,4 +161,22 @@ def build(ctx: Context) -> Built:
     )
 
 
-PRODUCT = Product(id="guide", title_label="guide", needs=(), build=build, prints_values=COVER_FIELDS + ("start",))
+def promised(pack) -> list:
+    """The study's definitions, the pack's own steps, its contacts and links, and its title."""
+    items = [(d.id, "its term", d.term) for d in pack.definitions] + [(d.id, "its text", d.text) for d in pack.definitions]
+    for number, step in enumerate(pack.guide, start=1):
+        items += [(f"guide:{number}", "its title", step.title), (f"guide:{number}", "its text", step.text)]
+    items += [("contacts", "a contact", c.name) for c in pack.contacts]
+    items += [("links", "a link", text) for link in pack.links for text in (link.label, link.url)]
+    return promises.given(items) + promises.title(pack)
+
+
+PRODUCT = Product(
+    id="guide",
+    kind="document",
+    needs=(),
+    build=build,
+    promised=promised,
+    order=60,
+    prints_values=COVER_FIELDS + ("start",),
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .. import imposition, sets
+from .. import imposition, promises, sets
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
@@ -57,5 +57,16 @@ def build(ctx: Context) -> Built:
     )
 
 
-PRODUCT = Product(id="results-sheet", title_label="results_sheet", needs=(), build=build,
-                  prints_values=("school", "team", "date"))
+def promised(pack) -> list:
+    return promises.categories(pack, definitions=False) + promises.title(pack)
+
+
+PRODUCT = Product(
+    id="results-sheet",
+    kind="document",
+    needs=(),
+    build=build,
+    promised=promised,
+    order=57,
+    prints_values=("school", "team", "date"),
+)

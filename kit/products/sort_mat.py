@@ -7,7 +7,7 @@ cards' paper, each part saying which edge joins which. Once per set."""
 
 from __future__ import annotations
 
-from .. import imposition, mat, sets
+from .. import imposition, mat, promises, sets
 from ..context import Built, Context, Product
 from ..documents import build_document
 from ..fitting import Fit
@@ -61,5 +61,19 @@ def build(ctx: Context) -> Built:
     return built
 
 
-PRODUCT = Product(id="sort-mat", title_label="sort_mat", needs=("categories", "statements"), build=build,
-                  paper_option="poster_paper", prints_values=())
+def promised(pack) -> list:
+    """The label of every category (a zone each); no QR code: the mat is covered in cards."""
+    return promises.categories(pack, definitions=False)
+
+
+PRODUCT = Product(
+    id="sort-mat",
+    kind="document",
+    needs=("categories", "statements"),
+    build=build,
+    promised=promised,
+    qr=False,
+    order=25,
+    paper_option="poster_paper",
+    prints_values=(),
+)
