@@ -1,12 +1,12 @@
 """Every item of a pack reaches paper: which items no product of a build
-prints. Each product says what it promises (`audit.promised`), and the
+prints. Each product says what it promises (`Product.promised`), and the
 audit checks each promise on the laid-out pages; an item that no product of
 a full build promises is named here, so the build can say so."""
 
 from __future__ import annotations
 
-from .audit import promised
 from .fitting import squash
+from .products import get
 
 
 def pack_items(pack) -> list[tuple[str, str]]:
@@ -49,7 +49,7 @@ def pack_items(pack) -> list[tuple[str, str]]:
 
 def unprinted(pack, products) -> list[str]:
     """The items (by name, each once, in pack order) that none of `products` prints."""
-    printed = {squash(text).casefold() for product_id in products for _, _, text in promised(product_id, pack)}
+    printed = {squash(text).casefold() for product_id in products for _, _, text in get(product_id).promised(pack)}
     missing: list[str] = []
     for name, text in pack_items(pack):
         if squash(text).casefold() not in printed and name not in missing:

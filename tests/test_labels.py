@@ -69,6 +69,7 @@ def test_every_label_key_is_printed_by_some_layout_or_code():
             rf"labels\.{key}\b",
             rf"labels\[['\"]{key}['\"]\]",
             rf"labels\.get\(['\"]{key}['\"]",
+            rf"print_steps=\([^)]*['\"]{key}['\"]",  # a product's how-to-print lines (Product.how_to_print)
         ]
         if key in DYNAMIC:
             patterns = [rf"['\"]{key}['\"]", rf"['\"]{key.split('_')[0]}_['\"]"]

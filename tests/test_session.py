@@ -22,9 +22,10 @@ from kit.context import Options
 from kit.imposition import CARD_SIZES
 from kit.labels import labels
 from kit.loader import load_pack
-from kit.products import DEFAULT_PRODUCTS
+from kit.products import default_ids
 
 TEAMLEREN = ROOT / "content" / "teamleren"
+DEFAULT_PRODUCTS = default_ids()
 FULL = ",".join(DEFAULT_PRODUCTS)
 
 # A pack written for these tests alone: every section, cases with several
@@ -167,26 +168,34 @@ def test_the_build_names_an_item_no_product_prints(school_pack):
 def test_the_command_line_names_an_item_that_no_product_of_a_full_build_prints(tmp_path, school_pack, monkeypatch, capsys):
     """A case-cards product that no longer promised the questions (a layout
     change that dropped them) makes the build say which items went unprinted."""
-    import kit.audit
-    import kit.coverage
+    import dataclasses
+
     from kit import cli
+    from kit.products import case_cards
 
-    promised = kit.audit.promised
+    product = case_cards.PRODUCT
 
-    def forgetful(product_id, pack):
-        return [item for item in promised(product_id, pack) if not (product_id == "case-cards" and item[1] == "a question")]
+    def forgetful(pack):
+        return [item for item in product.promised(pack) if item[1] != "a question"]
 
-    monkeypatch.setattr(kit.audit, "promised", forgetful)
-    monkeypatch.setattr(kit.coverage, "promised", forgetful)
+    monkeypatch.setattr(case_cards, "PRODUCT", dataclasses.replace(product, promised=forgetful))
+    monkeypatch.setattr("kit.products._registry", _registry_with(case_cards.PRODUCT))
     code = cli.main(["--content", str(school_pack), "--out", str(tmp_path), "--jobs", "1", "--only", FULL])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "warning: no product of this build prints case 'north' question 1, case 'north' question 2, " \
            "case 'north' question 3" in err
 
-    monkeypatch.setattr(kit.coverage, "promised", promised)
+    monkeypatch.undo()
     cli.main(["--content", str(school_pack), "--out", str(tmp_path), "--jobs", "1", "--only", FULL])
     assert "warning" not in capsys.readouterr().err
+
+
+def _registry_with(replacement):
+    from kit import products
+
+    found = {p.id: (replacement if p.id == replacement.id else p) for p in products.all_products()}
+    return lambda: found
 
 
 def test_teamleren_builds_case_cards_for_its_four_cases_two_to_a_sheet(full_kits, tmp_path):
