@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from .errors import KitError
 from .model import MAX_ITEMS, SECTION_FILES, Pack, PathError
+from .suggest import first_error, unknown_field_hint
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # libyaml's parser where PyYAML has it (ten times faster); both only build plain data.
@@ -236,7 +237,8 @@ def _describe(error: dict) -> tuple[tuple, str]:
         return loc, given
     kind = error["type"]
     if kind == "extra_forbidden":
-        return loc, f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
+        return loc, (f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
+                     + unknown_field_hint(Pack, loc))
     if kind == "missing":
         return loc, f"missing field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
     if kind == "string_too_long":
@@ -327,7 +329,7 @@ def load_pack(folder: Path | str) -> LoadedPack:
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        path, message = _describe(exc.errors()[0])
+        path, message = _describe(first_error(exc.errors()))
         file, line = _lookup(lines, path, main_file)
         raise KitError(message, file, line) from None
     return LoadedPack(pack=pack, folder=folder, files=files, lines=lines)

@@ -34,6 +34,8 @@ from .errors import KitError
 from .loader import LoadedPack, error_path, plain_message
 from .loader import _read as read_pack_file
 from .model import Pack
+from .suggest import did_you_mean
+from .xlsx_guard import check_workbook
 
 PACK_SHEET = "pack"
 README_SHEET = "README"
@@ -124,7 +126,8 @@ def leaf(model: type[BaseModel], parts: list[str]) -> Leaf:
         name = parts[index]
         info = current.model_fields.get(name) if isinstance(current, type) else None
         if info is None:
-            raise ValueError(f"unknown field {'.'.join(parts[: index + 1])!r}")
+            hint = did_you_mean(name, list(current.model_fields)) if isinstance(current, type) else ""
+            raise ValueError(f"unknown field {'.'.join(parts[: index + 1])!r}{hint}")
         required = required and info.is_required()
         kind, inner = _strip_annotation(info.annotation)
         index += 1
@@ -276,6 +279,7 @@ def _read_workbook(path: Path) -> dict[str, Table]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     data = read_pack_file(path)  # a regular file within the size limit, never a pipe or device
+    check_workbook(data, path)  # bounded before openpyxl trusts what the file claims
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)

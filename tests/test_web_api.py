@@ -281,7 +281,7 @@ def test_no_url_reads_a_file_it_was_not_built_to_serve(server):
 def test_a_token_is_required_for_every_request_when_set():
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(token="s3cret", workers=1)) as client:
+    with TestClient(create_app(token="s3cret", workers=1), base_url="http://127.0.0.1") as client:
         for path in ("/", "/healthz", "/docs", "/static/htmx.min.js", "/openapi.json"):
             assert client.get(path).status_code == 403, path
             assert client.get(path, params={"token": "wrong"}).status_code == 403, path

@@ -48,13 +48,17 @@ def shots(tmp_path_factory) -> Path:
     return folder
 
 
-def new_page(browser, base, locale="en-GB"):
+def new_page(browser, base, locale="en-GB", untick=True):
+    """A first visit; with `untick`, the products ticked by default are unticked, so
+    that each test ticks the ones it builds (the defaults: test_web_hardening.py)."""
     context = browser.new_context(locale=locale, accept_downloads=True, viewport={"width": 1100, "height": 900})
     outside = []
     context.route(lambda url: not url.startswith(base), lambda route: (outside.append(route.request.url), route.abort()))
     page = context.new_page()
     page.outside_requests = outside
     page.goto(base)
+    if untick:
+        page.evaluate("""() => document.querySelectorAll('input[name="products"]').forEach(b => { b.checked = false; })""")
     return page
 
 
