@@ -323,12 +323,9 @@ def _raise_interrupt(signum, frame):
 
 def _say_unprinted(pack, products, results) -> None:
     """After a full build: name every item of the pack that no product printed."""
-    from .coverage import unprinted
+    from .coverage import after_build
 
-    made = [r.product for r in results if r.status in ("built", "cached")]
-    if not set(default_ids()) <= set(products) or any(r.status in ("error", "internal") for r in results):
-        return  # a partial build, or one that failed (its error is said already)
-    missing = unprinted(pack, made)
+    missing = after_build(pack, products, results)
     if missing:
         shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
         print(printable(f"warning: no product of this build prints {shown}"), file=sys.stderr)

@@ -55,3 +55,13 @@ def unprinted(pack, products) -> list[str]:
         if squash(text).casefold() not in printed and name not in missing:
             missing.append(name)
     return missing
+
+
+def after_build(pack, products, results) -> list[str]:
+    """The items a full build (every default product asked for) left
+    unprinted; [] for a partial build or one that failed (its error is said)."""
+    from .products import default_ids
+
+    if not set(default_ids()) <= set(products) or any(r.status in ("error", "internal") for r in results):
+        return []
+    return unprinted(pack, [r.product for r in results if r.status in ("built", "cached")])

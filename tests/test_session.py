@@ -191,6 +191,18 @@ def test_the_command_line_names_an_item_that_no_product_of_a_full_build_prints(t
     assert "warning" not in capsys.readouterr().err
 
 
+def test_only_a_full_build_that_did_not_fail_names_unprinted_items(school_pack):
+    from kit.build import Result
+    from kit.coverage import after_build
+
+    pack = load_pack(school_pack).pack
+    made = [Result(p) for p in DEFAULT_PRODUCTS if p != "case-cards"]
+    assert after_build(pack, DEFAULT_PRODUCTS, made)[:1] == ["case 'north' title"]  # the case cards were not made
+    assert after_build(pack, ["poster", "guide"], made) == []  # a partial build promises nothing of the rest
+    failed = [*made, Result("case-cards", status="error")]
+    assert after_build(pack, DEFAULT_PRODUCTS, failed) == []  # its error is said already
+
+
 def _registry_with(replacement):
     from kit import products
 
