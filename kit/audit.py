@@ -47,6 +47,9 @@ def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
     if not field and item_id in type(pack).model_fields:
         file, line = loaded.where((item_id,))
         return file, line, f"the pack's {item_id.replace('_', ' ')}"
+    if not field and item_id.partition(".")[0] in type(pack).model_fields:  # 'citation.short'
+        file, line = loaded.where(tuple(item_id.split(".")))
+        return file, line, f"the pack's {item_id}"
     return None, None, ""
 
 
@@ -57,8 +60,10 @@ def find_text(pack, text: str) -> str | None:
     wanted = squash(text).casefold()
     if len(wanted) < 4:
         return None
-    for name in ("title", "subtitle", "description"):
-        value = getattr(pack, name, None)
+    for name in ("title", "subtitle", "description", "citation.short", "citation.text"):
+        value = pack
+        for part in name.split("."):
+            value = getattr(value, part, None)
         if value and wanted in squash(value).casefold():
             return name
     for section in SECTION_FILES:
@@ -84,6 +89,27 @@ def _says(pack, ref: str, text: str) -> bool:
         return True
     words = squash(" ".join(_strings(values))).casefold()
     return squash(text.rstrip("…")).casefold() in words
+
+
+def own_label(loaded, text: str) -> tuple | None:
+    """The key path of the pack's own label (labels.yaml, a labels sheet) that holds `text`."""
+    from .fitting import squash
+
+    wanted = squash(text.rstrip("…")).casefold()
+    if len(wanted) < 4:
+        return None
+
+    def visit(value, path):
+        if isinstance(value, str):
+            return path if wanted in squash(value).casefold() else None
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, inner in items:
+            found = visit(inner, path + (key,))
+            if found is not None:
+                return found
+        return None
+
+    return visit(getattr(loaded, "labels", None) or {}, ())
 
 
 def _strings(value) -> list[str]:
@@ -185,6 +211,11 @@ class Auditor:
                 ref = owner
             elif self._option(problem.text):
                 ref = None
+            elif (label := own_label(self.loaded, problem.text)) is not None:
+                file, line = self.loaded.where(("labels",) + label)
+                name = ".".join(str(p) for p in label)
+                return KitError(f"the pack's label {name!r}: {problem.message} (in the {self.product_id}); shorten it",
+                                file, line)
         file, line, name = locate(self.loaded, ref)
         if not name:
             file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))

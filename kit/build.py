@@ -530,6 +530,26 @@ def select(only: str | None) -> list[str]:
     return wanted
 
 
+def _unprintable(loaded, product_id: str, told: set[str]) -> Result | None:
+    """An error result for a product that prints an item with characters no
+    shipped font has; the item is named in full the first time only. Products
+    that do not print it build."""
+    from .glyphs import blocking
+
+    if get(product_id).missing(loaded.pack):
+        return None  # skipped anyway
+    stops = blocking(loaded, product_id)
+    if not stops:
+        return None
+    new = [u for u in stops if u.item not in told]
+    told.update(u.item for u in stops)
+    if new:
+        message = " | ".join(u.error().one_line() for u in new)
+    else:
+        message = f"not built: it prints {', '.join(u.item for u in stops)} (see above)"
+    return Result(product_id, status="error", message=message)
+
+
 def build_kit(
     pack_folder: Path,
     out: Path,
@@ -555,8 +575,12 @@ def build_kit(
         results: list[Result] = []
         todo = []
         shared = shared_digest()
+        told: set[str] = set()  # unprintable items already named: each is reported once
         for product_id in products:
-            settled, key = plan_product(loaded, out, product_id, options, force, shared)
+            settled = _unprintable(loaded, product_id, told)
+            key = ""
+            if settled is None:
+                settled, key = plan_product(loaded, out, product_id, options, force, shared)
             if settled:
                 results.append(settled)
                 if on_result:

@@ -26,7 +26,7 @@ def build_document(
     a `data-fit` box (or for the page budget's fit id). `describe` replaces
     the one-line error for a box that does not fit (see `fitting.render_fitted`).
     """
-    glyphs.check(ctx)
+    glyphs.check(ctx, product_id)
     sheet = sheet_size or imposition.parse_sheet(paper)  # sheet_size: a sheet turned, e.g. A3 landscape
     meta = ctx.document_meta(title)
 

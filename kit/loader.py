@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # libyaml's parser where PyYAML has it (ten times faster); both only build plain data.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACK_FILE = "pack.yaml"
+LABELS_KEY = "labels"  # labels.yaml, or a `labels` section of pack.yaml: the pack's own label table
 # A pack needs 4 levels (pack > cases > case > questions); the rest is room for mistakes.
 MAX_DEPTH = 20
 # Values (keys, texts, lists) in one file: room for MAX_ITEMS items of the largest kind; it stops
@@ -39,6 +40,7 @@ class LoadedPack:
     files: list[Path]
     # (section, index, field...) -> (file, line) for error messages after loading
     lines: dict[tuple, tuple[Path, int]] = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # the pack's own labels (kit/pack_labels.py), checked
 
     def where(self, path: tuple) -> tuple[Path, int | None]:
         return _lookup(self.lines, path, self.folder / PACK_FILE)
@@ -295,13 +297,19 @@ def load_pack(folder: Path | str) -> LoadedPack:
     files = [main_file]
 
     by_section: dict[str, Path] = {}
+    labels = data.pop(LABELS_KEY, None)
     for file in files_in_folder:
         if file.name == PACK_FILE:
             continue
         section = file.stem
+        if section == LABELS_KEY:
+            labels = _labels_file(file, labels, lines)
+            files.append(file)
+            continue
         if section not in SECTION_FILES:
             raise KitError(
-                f"unknown pack file; section files are named {', '.join(s + '.yaml' for s in SECTION_FILES)}",
+                f"unknown pack file; section files are named {', '.join(s + '.yaml' for s in SECTION_FILES)}"
+                f" (and {LABELS_KEY}.yaml for the pack's own labels)",
                 file,
             )
         if section in by_section:
@@ -332,4 +340,22 @@ def load_pack(folder: Path | str) -> LoadedPack:
         path, message = _describe(first_error(exc.errors()))
         file, line = _lookup(lines, path, main_file)
         raise KitError(message, file, line) from None
-    return LoadedPack(pack=pack, folder=folder, files=files, lines=lines)
+    from .pack_labels import check as check_labels
+
+    own = check_labels(labels, lambda path: _lookup(lines, (LABELS_KEY,) + path, main_file))
+    return LoadedPack(pack=pack, folder=folder, files=files, lines=lines, labels=own)
+
+
+def _labels_file(file: Path, given, lines: dict):
+    """The table of labels.yaml, its lines recorded under ('labels', key, ...)."""
+    if given is not None:
+        raise KitError(f"labels are also given in {PACK_FILE}; keep them in one place", file)
+    data, node = _parse(file)
+    if data is None:
+        raise KitError("the file is empty (or holds only comments); give the labels as key: text, "
+                       "or delete the file", file)
+    if not isinstance(data, dict):
+        raise KitError(f"{file.name} must be a table of key: text (page_of: \"page {{n}} of {{total}}\", ...)",
+                       file, 1)
+    _record_lines(node, file, (LABELS_KEY,), lines)
+    return data

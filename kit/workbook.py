@@ -38,6 +38,7 @@ from .suggest import did_you_mean
 from .xlsx_guard import check_workbook
 
 PACK_SHEET = "pack"
+LABELS_SHEET = "labels"  # the pack's own labels: key / value rows (kit/pack_labels.py)
 README_SHEET = "README"
 HELP_COLUMN = "meaning"
 MAX_ROWS = 6000
@@ -498,9 +499,10 @@ def _build(tables: dict[str, Table], source: Path, files: list[Path], origin: st
     if PACK_SHEET not in tables:
         raise KitError(f"no sheet named {PACK_SHEET!r} with the pack's id, language, title, ...", source)
     for name, table in tables.items():
-        if name != PACK_SHEET and name not in sections:
+        if name not in (PACK_SHEET, LABELS_SHEET) and name not in sections:
             raise KitError(
-                f"unknown sheet {name!r}; sheets are named {PACK_SHEET}, {', '.join(sections)} (and {README_SHEET})",
+                f"unknown sheet {name!r}; sheets are named {PACK_SHEET}, {', '.join(sections)} "
+                f"(and {README_SHEET}, {LABELS_SHEET})",
                 table.where,
             )
     data, cells, _ = _pack_rows(tables[PACK_SHEET])
@@ -523,7 +525,42 @@ def _build(tables: dict[str, Table], source: Path, files: list[Path], origin: st
         path, message = describe(exc.errors()[0])
         raise KitError(message, locate(path, cells, rows, origin)) from None
     folder = source if source.is_dir() else source.parent
-    return TablePack(pack=pack, folder=folder, files=files, cells=cells, rows=rows, origin=origin)
+    own = _labels_sheet(tables[LABELS_SHEET]) if LABELS_SHEET in tables else {}
+    return TablePack(pack=pack, folder=folder, files=files, cells=cells, rows=rows, origin=origin, labels=own)
+
+
+def _labels_sheet(table: Table) -> dict:
+    """The `labels` sheet: key / value rows (other columns, such as the English text, are help)."""
+    from .pack_labels import check, from_rows
+
+    header = [h.lower() if h else h for h in table.header]
+    if "key" not in header or "value" not in header:
+        raise KitError("row 1 must name the columns key and value", table.where)
+    key_at, value_at = header.index("key"), header.index("value")
+    text = Leaf("str", str, False, "")
+    rows = []
+    for number, values in table.rows:
+        key = values[key_at] if key_at < len(values) else None
+        value = values[value_at] if value_at < len(values) else None
+        if _empty(key):
+            if not _empty(value):
+                raise KitError("a value without a key", table.cell(number, "key"))
+            continue
+        if _empty(value):
+            continue  # left empty: the built-in table's text
+        key = str(key).strip()
+        expected = Leaf("int", int, False, "") if key.endswith(".minutes") else text
+        value = _cell_value(value, expected, table.cell(number, "value"))
+        rows.append((key, value, table.cell(number, "value")))
+    data, cells = from_rows(rows)
+
+    def where(path):
+        for n in range(len(path), -1, -1):
+            if cells.get(path[:n]):
+                return cells[path[:n]], None
+        return table.where, None
+
+    return check(data, where)
 
 
 def describe(error: dict) -> tuple[tuple, str]:
@@ -566,7 +603,8 @@ The format of each field: docs/content-format.md in the findings-kit repository.
 REQUIRED_FILL = "FFF2CC"
 # Help for pack fields whose model gives no description (the model's own description wins).
 PACK_HELP = {
-    "language": "Language of the pack, e.g. nl, en, fr, de: picks the words the layouts print themselves.",
+    "language": "Language of the pack, e.g. nl, en, fr, de, uk, ar: picks the words the kit prints itself "
+                "(or give them in a sheet named labels), right-to-left pages and how dates print.",
     "title": "Printed on every product.",
     "subtitle": "Printed under the title.",
     "description_source": "Where the description comes from: report, summary or kit.",
@@ -722,8 +760,9 @@ def write_yaml_pack(pack: Pack, folder: Path, note: str = "") -> list[Path]:
     return written
 
 
-def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
-    """The commented starter pack (kit/new_pack/) as a workbook; its comments go to the README sheet."""
+def starter_workbook(template: Path, pack_id: str, target: Path, language: str = "en") -> Path:
+    """The commented starter pack (kit/new_pack/) as a workbook; its comments go to the README sheet.
+    In a language the kit has no labels for, a `labels` sheet holds the kit's words to translate."""
     import shutil
 
     import openpyxl
@@ -734,7 +773,8 @@ def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
         folder = Path(tmp) / "pack"
         shutil.copytree(template, folder, ignore=shutil.ignore_patterns("__pycache__"))
         main_file = folder / "pack.yaml"
-        main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
+        main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id)
+                             .replace("language: en", f"language: {language}"), encoding="utf-8")
         pack = load_pack(folder).pack
         notes = []
         for file in sorted(folder.glob("*.yaml")):
@@ -756,4 +796,10 @@ def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
     for sheet, note in notes:
         readme.append([f"sheet {sheet}: {note.replace('`', '')}"])
         readme.cell(readme.max_row, 1).alignment = openpyxl.styles.Alignment(wrap_text=True)
+    from .labels import available, base_language
+
+    if base_language(language) not in available():
+        from .label_file import add_sheet
+
+        add_sheet(book, language)
     return _save(book, target)

@@ -11,6 +11,7 @@ from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
+from ..imposition import paper_name
 from ..options import START, check_start
 from . import all_products
 
@@ -82,13 +83,15 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
 
 
 def _print_items(ctx: Context, products: list) -> list[str]:
-    """One line per product of this build: its own `print_item`, on the sheet it is printed on."""
+    """One line per product of this build: its own `print_item`, or the pack's
+    wording of it (its labels' `guide_print_items`), on the sheet it is printed on."""
     from .sort_mat import mat_sheet
 
+    own = ctx.labels.get("guide_print_items") or {}
     items = []
     for p in products:
         paper = mat_sheet(ctx.options)[1] if p.id == "sort-mat" else getattr(ctx.options, p.paper_option)
-        items.append(p.print_item(ctx.language, paper))
+        items.append(own[p.id].replace("{paper}", paper_name(paper)) if p.id in own else p.print_item(ctx.language, paper))
     return [item for item in items if item]
 
 
