@@ -15,7 +15,7 @@ LABELS = ROOT / "layouts" / "labels"
 TABLES = sorted(p.stem for p in LABELS.glob("*.yaml"))
 # Keys looked up through a variable: `labels[key]` over these lists in the guide and worksheet
 # (`--set` fields), `labels['duplex_' + mode]` in the alignment sheet.
-DYNAMIC = {"school", "team", "date", "facilitator", "duplex_long", "duplex_short", "duplex_fold"}
+DYNAMIC = {"school", "team", "date", "facilitator", "start", "duplex_long", "duplex_short", "duplex_fold"}
 
 
 def _table(code: str) -> dict:
@@ -72,6 +72,7 @@ def test_every_label_key_is_printed_by_some_layout_or_code():
             rf"labels\.{key}\b",
             rf"labels\[['\"]{key}['\"]\]",
             rf"labels\.get\(['\"]{key}['\"]",
+            rf"print_steps=\([^)]*['\"]{key}['\"]",  # a product's how-to-print lines (Product.how_to_print)
         ]
         if key in DYNAMIC:
             patterns = [rf"['\"]{key}['\"]", rf"['\"]{key.split('_')[0]}_['\"]"]

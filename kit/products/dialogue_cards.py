@@ -3,7 +3,7 @@ and a first card that says what the deck is, with the QR code."""
 
 from __future__ import annotations
 
-from .. import imposition, promises
+from .. import imposition, promises, sets
 from ..context import Built, Context, Product
 from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
@@ -20,18 +20,20 @@ def source_line(item, labels: dict) -> str:
     return " · ".join(sources)
 
 
-def _cards(ctx: Context) -> list[Card]:
+def _cards(ctx: Context, mark=None) -> list[Card]:
     pack, labels = ctx.pack, ctx.labels
     total = len(pack.dialogue)
-    back = lambda number: {"number": number, "total": total}  # noqa: E731
-    cards = [Card("about-dialogue", "about", {}, back(None))]
+    back = lambda number: {"number": number, "total": total, "mark": mark}  # noqa: E731
+    cards = [Card("about-dialogue", "about", {"mark": mark}, back(None), mark=mark)]
     for number, item in enumerate(pack.dialogue, start=1):
         cards.append(
             Card(
                 item.id,
                 item.kind.value,
-                {"item": item, "number": number, "total": total, "source_line": source_line(item, labels)},
+                {"item": item, "number": number, "total": total, "source_line": source_line(item, labels),
+                 "text": pack.dialogue_text(item), "mark": mark},
                 back(number),
+                mark=mark,
             )
         )
     return cards
@@ -40,12 +42,15 @@ def _cards(ctx: Context) -> list[Card]:
 def build(ctx: Context) -> Built:
     size = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
     title = ctx.labels["dialogue_deck"]
-    return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], FIT)
+    # each set on sheets of its own, so that a set is cut and packed whole
+    groups = [CardGroup(size, _cards(ctx, mark)) for mark in sets.marks(ctx.options.sets)]
+    return build_cards(ctx, "dialogue-cards", title, groups, FIT)
 
 
 def promised(pack) -> list:
     return promises.given(
-        item for d in pack.dialogue for item in ((d.id, "its text", d.text), (d.id, "its question", d.question))
+        item for d in pack.dialogue
+        for item in ((d.id, "its text", pack.dialogue_text(d)), (d.id, "its question", d.question))
     )
 
 

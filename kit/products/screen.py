@@ -118,8 +118,10 @@ def render(ctx: Context) -> str:
     app = (LAYOUT / "screen.js").read_text(encoding="utf-8")
     sortable = SORTABLE.read_text(encoding="utf-8")
     csp = content_security_policy([sortable, app], [style])
-    dialogue = [{"item": item, "number": n, "source_line": source_line(item, labels)}
-                for n, item in enumerate(pack.dialogue, start=1)]
+    dialogue = [
+        {"item": item, "number": n, "source_line": source_line(item, labels), "text": pack.dialogue_text(item)}
+        for n, item in enumerate(pack.dialogue, start=1)
+    ]
     return render_template(
         "screen/page.html.j2",
         **ctx.template_context(),
@@ -146,7 +148,8 @@ def promised(pack) -> list[tuple[str, str, str]]:
         items += [(c.id, "its label", c.label), (c.id, "its question word", c.question), (c.id, "its definition", c.definition)]
     items += [(r.id, "its text", r.text) for r in pack.recommendations]
     for d in pack.dialogue:
-        items += [(d.id, what, text) for what, text in (("its text", d.text), ("its question", d.question)) if text]
+        prompt = pack.dialogue_text(d)  # a case card without text of its own shows its case, as on paper
+        items += [(d.id, what, text) for what, text in (("its text", prompt), ("its question", d.question)) if text]
     return items + [("title", "the title", pack.title), ("citation", "the citation", pack.citation.text)]
 
 
