@@ -40,8 +40,8 @@ def screen_picture(out: Path) -> None:
                     "--set", "school=De Linde", "--set", "date=2026-12-04"], check=True)
     page_url = (out / "collectief-leren" / "screen.html").as_uri()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         projector = browser.new_page(viewport={"width": 1280, "height": 720})
         projector.goto(page_url)
         projector.keyboard.press("2")

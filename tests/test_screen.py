@@ -26,7 +26,8 @@ from kit.loader import load_pack
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-browser_test = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); CI installs it")
+browser_test = pytest.mark.skipif(not CHROMIUM.exists(),
+                                  reason="Debian's chromium is not installed (/usr/bin/chromium); CI installs it")
 
 HOSTILE = "<script>window.pwned = 1</script></script><img src=x onerror=window.pwned=2> & \"quoted\""
 
@@ -82,7 +83,7 @@ def open_file(browser, html: Path, width=1280, height=720, context=None):
     page.requests = []
     page.problems = []
     page.on("request", lambda request: page.requests.append(request.url))
-    page.on("console", lambda message: page.problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("console", lambda message: message.type in ("error", "warning") and page.problems.append(message.text))
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     context.route(lambda url: url != html.as_uri() and not url.startswith(html.as_uri() + "#"),
                   lambda route: route.abort())
@@ -245,7 +246,8 @@ def test_sorting_by_mouse_and_keyboard_checked_against_the_answer_key_and_kept(b
     page = open_file(browser, english[1], context=context)
     page.keyboard.press("2")
     assert page.locator(".stack .scard").count() == len(answer)
-    columns = {c: page.locator(f'.column[data-category="{c}"] ul') for c in ("drivers", "conditions", "outcomes", "risks")}
+    categories = ("drivers", "conditions", "outcomes", "risks")
+    columns = {c: page.locator(f'.column[data-category="{c}"] ul') for c in categories}
     wrong_of = {"drivers": "outcomes", "conditions": "drivers", "outcomes": "risks", "risks": "conditions"}
     expected = {}
     for index in range(3):  # two in their own column, one in another
@@ -261,7 +263,7 @@ def test_sorting_by_mouse_and_keyboard_checked_against_the_answer_key_and_kept(b
     # one card by keyboard alone: focus it, press its column's number
     top_card(page).focus()
     code = page.evaluate("document.activeElement.dataset.code")
-    target = ["drivers", "conditions", "outcomes", "risks"].index(answer[code][1]) + 1
+    target = list(categories).index(answer[code][1]) + 1
     page.keyboard.press(str(target))
     assert placed(page)[code] == answer[code][1]
     # and one with the arrow keys and Enter, the focus having moved to the next card of the stack

@@ -145,7 +145,8 @@ def promised(pack) -> list[tuple[str, str, str]]:
     """(item, what, text) of everything the page must show, as the PDFs' audit lists it."""
     items = [(s.id, "its text", s.text) for s in pack.statements]
     for c in pack.categories if pack.statements else ():
-        items += [(c.id, "its label", c.label), (c.id, "its question word", c.question), (c.id, "its definition", c.definition)]
+        items += [(c.id, "its label", c.label), (c.id, "its question word", c.question),
+                  (c.id, "its definition", c.definition)]
     items += [(r.id, "its text", r.text) for r in pack.recommendations]
     for d in pack.dialogue:
         prompt = pack.dialogue_text(d)  # a case card without text of its own shows its case, as on paper
