@@ -81,6 +81,11 @@ def fingerprint(product_id: str, pack_files: list[Path], options: Options, share
     return digest.hexdigest()
 
 
+def output_file(out: Path, product_id: str) -> Path:
+    """Where a product's file goes: `<product>.pdf`, or its own suffix (screen.html)."""
+    return Path(out) / f"{product_id}{get(product_id).suffix}"
+
+
 def _cache_file(out: Path, product_id: str) -> Path:
     return out / CACHE_DIR / f"{product_id}.json"
 
@@ -96,7 +101,7 @@ def _digest(path: Path) -> str:
 def _cached(out: Path, product_id: str, key: str) -> dict | None:
     try:
         record = json.loads(_cache_file(out, product_id).read_text())
-        pdf = out / f"{product_id}.pdf"
+        pdf = output_file(out, product_id)
         if (
             record.get("key") == key
             and pdf.is_file()
@@ -116,7 +121,7 @@ def _remember(out: Path, product_id: str, key: str, pages: int, note: str) -> No
     writes, the old record's digest does not match the new PDF and the next
     build renders it again.
     """
-    pdf = out / f"{product_id}.pdf"
+    pdf = output_file(out, product_id)
     record = {"key": key, "pages": pages, "note": note, "size": pdf.stat().st_size, "sha256": _digest(pdf)}
     path = _cache_file(out, product_id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +132,7 @@ def _remember(out: Path, product_id: str, key: str, pages: int, note: str) -> No
 
 def _forget(out: Path, product_id: str) -> bool:
     """Remove a product's PDF and record left by an earlier build; True if there was a PDF."""
-    pdf = out / f"{product_id}.pdf"
+    pdf = output_file(out, product_id)
     existed = pdf.is_file()
     pdf.unlink(missing_ok=True)
     _cache_file(out, product_id).unlink(missing_ok=True)
@@ -144,12 +149,12 @@ def plan_product(
         message = f"the pack has no {' or '.join(missing)}"
         # a PDF of an earlier build would look like part of this kit: it goes
         if _forget(out, product_id):
-            message += f"; removed the {product_id}.pdf of an earlier build"
+            message += f"; removed the {output_file(out, product_id).name} of an earlier build"
         return Result(product_id, status="skipped", message=message), ""
     key = fingerprint(product_id, loaded.files, options, shared)
     record = None if force else _cached(out, product_id, key)
     if record:
-        return Result(product_id, str(out / f"{product_id}.pdf"), record["pages"], record["note"], 0.0, "cached"), key
+        return Result(product_id, str(output_file(out, product_id)), record["pages"], record["note"], 0.0, "cached"), key
     return None, key
 
 
@@ -169,10 +174,12 @@ def render_product(
     started = time.perf_counter()
     _busy = True
     try:
+        out_dir = Path(out)
+        if get(product_id).suffix != ".pdf":
+            return _write_page(loaded, out_dir, product_id, options, key, started)
         from .render import LAYOUT_COUNT, write_pdf  # imports WeasyPrint: only where rendering happens
 
         before = dict(LAYOUT_COUNT)
-        out_dir = Path(out)
         product = get(product_id)
         built = audited(product.build(Context(loaded, options)), loaded, product, options.values)
         if part:
@@ -195,6 +202,16 @@ def render_product(
         return Result(product_id, status="internal", message=f"{type(exc).__name__}: {exc}")
     finally:
         _busy = False
+
+
+def _write_page(loaded, out: Path, product_id: str, options: Options, key: str, started: float) -> Result:
+    """A product that is a page, not a PDF: its text written atomically, no layout."""
+    built = get(product_id).build(Context(loaded, options))
+    target = output_file(out, product_id)
+    with atomic(target) as f:
+        f.write(built.document.encode("utf-8"))
+    _remember(out, product_id, key, 0, built.note)
+    return Result(product_id, str(target), 0, built.note, time.perf_counter() - started)
 
 
 def _count_layouts(result: Result, before: dict, after: dict) -> None:
@@ -504,7 +521,7 @@ def render_tasks(tasks: list[tuple], jobs: int | None, on_result, pool=None, dec
     `deck` is (out, keys, parts) when some tasks are chunks of a deck
     (`deck_tasks`): their parts are joined into the deck's PDF as they come in.
     """
-    targets = [Path(args[1]) / f"{args[2]}.pdf" for args in tasks]
+    targets = [output_file(Path(args[1]), args[2]) for args in tasks]
     before = [_identity(target) for target in targets]
     try:
         with contextlib.closing(render_all(tasks, jobs, pool)) as rendered:

@@ -37,9 +37,11 @@ examples:
   %(prog)s --only sort-cards --paper letter  one product on US Letter
   %(prog)s --content teamleren               another content pack (a folder, or a shipped pack's id)
   %(prog)s --only alignment                  a duplex test sheet for your printer
+  %(prog)s --only screen                     screen.html: the exercises on a projector or phone, offline
   %(prog)s --set school="De Linde" --set date=2026-12-04
 
-Each product is written to OUT/<pack-id>/<product>.pdf. Print card sheets at
+Each product is written to OUT/<pack-id>/<product>.pdf (the screen version to
+screen.html, one file that opens in any browser). Print card sheets at
 actual size (100 %%), duplex flipped on the long edge unless --duplex says
 otherwise. Exit status: 0 done, 2 bad input (the message names the file and
 line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.
@@ -232,7 +234,7 @@ def _previews(results) -> None:
     from .preview import write_previews
 
     for result in results:
-        if result.path and result.status in ("built", "cached"):
+        if result.path and result.path.endswith(".pdf") and result.status in ("built", "cached"):
             written = write_previews(Path(result.path))
             print(f"{written[-1]}: contact sheet of {len(written) - 1} page{'s' if len(written) != 2 else ''}")
 
@@ -345,6 +347,16 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _say_unprinted(pack, products, results) -> None:
+    """After a full build: name every item of the pack that no product printed."""
+    from .coverage import after_build
+
+    missing = after_build(pack, products, results)
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        print(printable(f"warning: no product of this build prints {shown}"), file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGTERM"):
         # SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does
@@ -372,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.verbose and result.status == "built":
                     state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
                               f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
+                if not result.path.endswith(".pdf"):  # a page (screen.html): its note says what it holds
+                    print(printable(f"{result.path}: {result.note} ({state})"), flush=True)
+                    return
                 print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
                       flush=True)
             elif result.status == "skipped":
@@ -387,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(args, out, products, options, report)
         results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
                             on_result=report, loaded=loaded, on_wait=lambda: _waiting(out))
+        _say_unprinted(pack, products, results)
         if args.preview:
             _previews(results)
         if failures["internal"]:

@@ -107,7 +107,7 @@ class Context:
 
 @dataclass
 class Built:
-    document: object  # a laid-out weasyprint Document, or an iterable of them (chunks)
+    document: object  # a laid-out weasyprint Document, an iterable of them (chunks), or a page's text
     note: str = ""  # one line for the summary (cards per sheet, paper)
 
 
@@ -131,7 +131,9 @@ class Product:
     """
 
     id: str
-    kind: str  # "cards" (imposed card sheets, cut) or "document" (pages printed at 100 %)
+    # "cards" (imposed card sheets, cut), "document" (pages printed at 100 %), or
+    # "page": an HTML page, not printed (`Built.document` is its finished text)
+    kind: str
     needs: tuple[str, ...]  # pack sections that must not be empty
     build: Callable[[Context], Built]
     promised: Callable[[Pack], list[Promise]] = _nothing  # what the audit finds printed in every PDF
@@ -155,6 +157,11 @@ class Product:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"product {self.id}: kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+
+    @property
+    def suffix(self) -> str:
+        """Of the file it writes: a page is HTML, everything else a PDF."""
+        return ".html" if self.kind == "page" else ".pdf"
 
     @property
     def layouts(self) -> Path:
@@ -200,7 +207,7 @@ class Product:
         return lines
 
 
-KINDS = ("cards", "document")
+KINDS = ("cards", "document", "page")
 FALLBACK_LANGUAGE = "en"
 
 

@@ -16,15 +16,18 @@ def build_document(
     paper: str,
     fit: Fit | None = None,
     what: str = "page",
+    describe=None,
+    sheet_size: tuple[float, float] | None = None,
     **context,
 ) -> Built:
     """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name).
 
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
-    a `data-fit` box (or for the page budget's fit id).
+    a `data-fit` box (or for the page budget's fit id). `describe` replaces
+    the one-line error for a box that does not fit (see `fitting.render_fitted`).
     """
     glyphs.check(ctx, product_id)
-    sheet = imposition.parse_sheet(paper)
+    sheet = sheet_size or imposition.parse_sheet(paper)  # sheet_size: a sheet turned, e.g. A3 landscape
     meta = ctx.document_meta(title)
 
     def make_html(sizes: dict[str, float], only=None) -> str:
@@ -40,7 +43,7 @@ def build_document(
             **context,
         )
 
-    document = render_fitted(make_html, fit, ctx.fit_error(what))
+    document = render_fitted(make_html, fit, describe or ctx.fit_error(what))
     return Built(document=document, note=f"{paper}")
 
 

@@ -292,6 +292,14 @@ class Pack(Strict):
     def statements_of(self, category_id: str) -> list[Statement]:
         return [s for s in self.statements if s.category == category_id]
 
+    def dialogue_text(self, card: DialogueCard) -> str | None:
+        """A dialogue card's prompt: its own text, or, for a `case` card that
+        refers to a case and has no text of its own, the case's text."""
+        if card.text or card.kind != DialogueKind.case or not card.refers_to:
+            return card.text
+        case = next((c for c in self.cases if c.id == card.refers_to), None)
+        return case.text if case else None
+
     def item(self, item_id: str):
         for section in ("definitions", "categories", "statements", "recommendations", "dialogue", "cases"):
             for entry in getattr(self, section):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import imposition, promises
+from .. import imposition, promises, sets
 from ..context import Built, Context, Product
 from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
@@ -33,23 +33,30 @@ def about_card(ctx: Context) -> dict:
             "qr_mm": QR_MM if min(w, h) >= 80 else SMALL_QR_MM}
 
 
-def _cards(ctx: Context) -> list[Card]:
+def source_line(item, labels: dict) -> str:
+    """Where a card's words come from, as its foot prints it (the screen version too)."""
+    sources = [labels["sources"][item.source.value]]
+    if item.question and item.question_source and item.question_source != item.source:
+        sources.append(f"{labels['question_for_team'].lower()}: {labels['sources'][item.question_source.value]}")
+    return " · ".join(sources)
+
+
+def _cards(ctx: Context, mark=None) -> list[Card]:
     pack, labels = ctx.pack, ctx.labels
     total = len(pack.dialogue)
     w, h = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
     small = min(w, h) < SMALL_BACK_MM  # the back's words in smaller type
-    back = lambda number: {"number": number, "total": total, "small": small}  # noqa: E731
-    cards = [Card("about-dialogue", "about", about_card(ctx), back(None))]
+    back = lambda number: {"number": number, "total": total, "mark": mark, "small": small}  # noqa: E731
+    cards = [Card("about-dialogue", "about", {**about_card(ctx), "mark": mark}, back(None), mark=mark)]
     for number, item in enumerate(pack.dialogue, start=1):
-        sources = [labels["sources"][item.source.value]]
-        if item.question and item.question_source and item.question_source != item.source:
-            sources.append(f"{labels['question_for_team'].lower()}: {labels['sources'][item.question_source.value]}")
         cards.append(
             Card(
                 item.id,
                 item.kind.value,
-                {"item": item, "number": number, "total": total, "source_line": " · ".join(sources)},
+                {"item": item, "number": number, "total": total, "source_line": source_line(item, labels),
+                 "text": pack.dialogue_text(item), "mark": mark},
                 back(number),
+                mark=mark,
                 weight=sum(len(t or "") for t in (item.title, item.text, item.question)),
             )
         )
@@ -59,14 +66,17 @@ def _cards(ctx: Context) -> list[Card]:
 def build(ctx: Context) -> Built:
     size = imposition.parse_card_size(ctx.options.card_size or DEFAULT_SIZE)
     title = ctx.labels["dialogue_deck"]
+    # each set on sheets of its own, so that a set is cut and packed whole
+    groups = [CardGroup(size, _cards(ctx, mark)) for mark in sets.marks(ctx.options.sets)]
     # every prompt card of the deck in one body size (the about card is the kit's own)
     fit = replace(FIT, shared={item.id: "deck:body" for item in ctx.pack.dialogue})
-    return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], fit)
+    return build_cards(ctx, "dialogue-cards", title, groups, fit)
 
 
 def promised(pack) -> list:
     return promises.given(
-        item for d in pack.dialogue for item in ((d.id, "its text", d.text), (d.id, "its question", d.question))
+        item for d in pack.dialogue
+        for item in ((d.id, "its text", pack.dialogue_text(d)), (d.id, "its question", d.question))
     )
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..build import output_file
 from ..errors import KitError
 from ..loader import load_pack
 from ..paths import CONTENT, DEFAULT_PACK_ID
@@ -30,6 +31,7 @@ from .jobs import Builder, Job
 from .lifecycle import Stopping, off_loop
 from .loading import XLSX, load_for_request, products_made, result_error, workbook_bytes
 from .previews import preview_path
+from .screens import screen_response, shipped_screen
 from .uploads import MAX_UPLOAD_BYTES
 from .words import pick_language, words
 
@@ -208,6 +210,28 @@ def create_app(token: str | None = None, workers: int | None = None, host: str =
         return FileResponse(job.out / f"{get(product).id}.pdf", media_type="application/pdf",
                             filename=f"{product}.pdf", content_disposition_type="attachment")
 
+    @app.get("/jobs/{job_id}/screen", response_class=HTMLResponse, include_in_schema=False)
+    async def job_screen(request: Request, job_id: str, download: str = ""):
+        """The build's screen version: opened in the browser, or (?download=1) saved."""
+        job = job_of(request, job_id)
+        if job is None or "screen" not in job.finished:
+            return not_found
+        page = (job.out / "screen.html").read_text(encoding="utf-8")
+        return screen_response(page, f"{job.pack_id}-screen.html" if download else None)
+
+    @app.get("/screen/{pack_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def screen_page(pack_id: str):
+        """A shipped pack's screen version, made on the first request."""
+        packs = state["packs"]
+        if pack_id not in packs:
+            return not_found
+        try:
+            page = await asyncio.get_running_loop().run_in_executor(
+                state["builder"].threads, shipped_screen, pack_id, packs[pack_id][0])
+        except KitError as exc:
+            return Response(exc.one_line() + "\n", status_code=422, media_type="text/plain")
+        return screen_response(page)
+
     @app.get("/jobs/{job_id}/kit.zip", include_in_schema=False)
     async def job_zip(request: Request, job_id: str):
         job = job_of(request, job_id)
@@ -324,5 +348,6 @@ def _zip(out: Path, products: list[str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for product in products:
-            zf.write(out / f"{get(product).id}.pdf", f"{product}.pdf")  # the file name is the registry's
+            path = output_file(out, get(product).id)  # the file name is the registry's
+            zf.write(path, f"{product}{path.suffix}")
     return buffer.getvalue()

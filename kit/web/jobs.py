@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..build import Result, _stop, build_kit
 from ..context import Options
+from ..coverage import after_build
 from ..errors import KitError
 from ..loader import LoadedPack
 from .lifecycle import DaemonThreads, make_root
@@ -76,6 +77,7 @@ class Job:
     seconds: float = 0.0
     first_preview: float | None = None  # seconds from the request to the first new preview
     failure: str = ""
+    unprinted: list[str] = field(default_factory=list)  # items of the pack no product of a full build printed
 
     def state(self, product: str) -> str:
         result = self.results.get(product)
@@ -139,12 +141,17 @@ class Builder:
                 return
             job.results[result.product] = result
             if previews and result.status in ("built", "cached") and result.path:
-                job.previews[result.product] = write_previews(Path(result.path), fresh=result.status == "built")
+                # a page (the screen version) has no pages to picture: it is opened instead
+                job.previews[result.product] = (write_previews(Path(result.path), fresh=result.status == "built")
+                                                 if result.path.endswith(".pdf") else 0)
                 if result.status == "built" and job.first_preview is None:
                     job.first_preview = time.perf_counter() - job.started
 
         try:
-            return build_kit(pack_folder, out, products, options, on_result=record, loaded=loaded, pool=self.pool)
+            results = build_kit(pack_folder, out, products, options, on_result=record, loaded=loaded, pool=self.pool)
+            if job is not None:
+                job.unprinted = after_build(loaded.pack, products, results)
+            return results
         finally:
             if job is not None:
                 job.seconds = time.perf_counter() - job.started
