@@ -8,7 +8,7 @@ this module knows the products and the pack, not WeasyPrint.
 
 from __future__ import annotations
 
-from .errors import KitError
+from .errors import KitError, Where
 from .model import SECTION_FILES
 
 # Products that carry the QR code to the report (the alignment sheet does not).
@@ -63,23 +63,20 @@ def _parts(ref: str) -> tuple[str, str]:
     return ("", item_id) if field == "pack" else (field, item_id)
 
 
-def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
-    """(file, line, name) of an item id, 'field:item id' or a field of pack.yaml."""
+def locate(loaded, ref: str | None) -> tuple[Where | None, str]:
+    """(where, name) of an item id, 'field:item id' or a field of pack.yaml; (None, "") for none of them."""
     pack = loaded.pack
     if not ref:
-        return None, None, ""
+        return None, ""
     field, item_id = _parts(ref)
-    for section in SECTION_FILES:
-        for index, entry in enumerate(getattr(pack, section, [])):
-            if getattr(entry, "id", None) == item_id:
-                path = (section, index, field) if field else (section, index)
-                file, line = loaded.where(path)
-                name = f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
-                return file, line, name
+    found = pack.find(item_id)
+    if found:
+        section, index, _ = found
+        path = (section, index, field) if field else (section, index)
+        return loaded.where(path), f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
     if not field and item_id in type(pack).model_fields:
-        file, line = loaded.where((item_id,))
-        return file, line, f"the pack's {item_id.replace('_', ' ')}"
-    return None, None, ""
+        return loaded.where((item_id,)), f"the pack's {item_id.replace('_', ' ')}"
+    return None, ""
 
 
 def find_text(pack, text: str) -> str | None:
@@ -138,9 +135,9 @@ def fit_error(loaded, what: str, values: tuple = ()):
     given = [f"--set {key}=" for key, value in values if value]
 
     def describe(fit_id, overflow, floor):
-        file, line, name = locate(loaded, fit_id)
+        where, name = locate(loaded, fit_id)
         if not name:
-            file, line = loaded.where_item(fit_id)
+            where = loaded.where_item(fit_id)
             name = repr(fit_id)
         remedy = "shorten it"
         if given and loaded.pack.item(fit_id) is None:
@@ -149,7 +146,7 @@ def fit_error(loaded, what: str, values: tuple = ()):
             detail = f"has a word wider than the box; {remedy}"
         else:
             detail = f"about {max(1, round((overflow.ratio - 1) * 100))}% too long; {remedy}"
-        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", file, line)
+        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", where)
 
     return describe
 
@@ -210,15 +207,15 @@ class Auditor:
                 ref = owner
             elif self._option(problem.text):
                 ref = None
-        file, line, name = locate(self.loaded, ref)
+        where, name = locate(self.loaded, ref)
         if not name:
-            file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
+            where, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
         if not name:
             option = self._option(problem.text)
             if option:
                 return KitError(f"--set {option}=: the value {problem.message} (in the {self.product_id}); shorten it")
         subject = f"{name}: " if name else ""
-        return KitError(f"{subject}{problem.message} (in the {self.product_id})", file, line)
+        return KitError(f"{subject}{problem.message} (in the {self.product_id})", where)
 
 
 def audited(built, loaded, product_id: str, values: tuple = ()):

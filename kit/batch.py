@@ -16,7 +16,7 @@ from pathlib import Path
 from .build import Result, locked, plan_product, remove_stale_parts, render_tasks, shared_digest
 from .context import Options
 from .errors import KitError
-from .loader import load_pack
+from .pack import load_pack
 from .model import VALUE_CHARS
 
 SLUG_KEYS = ("school", "team", "date")

@@ -27,7 +27,7 @@ from . import __version__
 from .audit import audited
 from .context import Context, Options
 from .errors import EXIT_INTERRUPTED, Interrupted, KitError
-from .loader import LoadedPack, load_pack
+from .pack import LoadedPack, load_pack
 from .parts import atomic, join, part_path
 from .paths import KIT, LAYOUTS
 from .products import REGISTRY, get

@@ -154,7 +154,7 @@ def init_pack(argv: list[str]) -> int:
     pack_id = re.sub(r"[^a-z0-9]+", "-", target.stem.lower() if args.xlsx else target.name.lower()).strip("-")[:60]
     pack_id = pack_id or "my-pack"
     if args.xlsx:
-        from .workbook import starter_workbook
+        from .pack.starter import starter_workbook
 
         _refuse_existing(target)
         starter_workbook(NEW_PACK, pack_id, target)
@@ -204,8 +204,9 @@ def import_pack(argv: list[str]) -> int:
     p.add_argument("source", type=Path, help="a .xlsx workbook or a folder of CSV files")
     p.add_argument("folder", type=Path, help="folder to create for the YAML pack")
     args = p.parse_args(argv)
-    from .loader import load_pack
-    from .workbook import is_table_pack, write_yaml_pack
+    from .pack import load_pack
+    from .pack.export import write_yaml_pack
+    from .pack.table_loader import is_table_pack
 
     if not is_table_pack(args.source):
         raise KitError("not a workbook (.xlsx) or a folder of CSV files with pack.csv", args.source)
@@ -226,8 +227,8 @@ def export_pack(argv: list[str]) -> int:
     p.add_argument("pack", help="a pack folder, or the id of a shipped pack (e.g. collectief-leren)")
     p.add_argument("target", type=Path, metavar="FILE.xlsx", help="workbook to write (must not exist)")
     args = p.parse_args(argv)
-    from .loader import load_pack
-    from .workbook import write_workbook
+    from .pack import load_pack
+    from .pack.export import write_workbook
 
     _refuse_existing(args.target)
     loaded = load_pack(content_path(args.pack))
@@ -389,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         args.content = content_path(args.content)
         from .build import build_kit, select
-        from .loader import load_pack
+        from .pack import load_pack
 
         options = _options(args)
         products = select(args.only)

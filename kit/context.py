@@ -17,7 +17,7 @@ from . import qr
 from .errors import KitError
 from .labels import labels as label_table
 from .labels import localise_values
-from .loader import LoadedPack
+from .pack import LoadedPack
 from .model import Pack
 
 # The --set keys of the event line (poster, decks, answer key).
@@ -80,8 +80,7 @@ class Context:
     def qr(self, size_mm: float) -> str:
         problem = qr.check_scannable(self.pack.report_url, size_mm)
         if problem:
-            file, line = self.loaded.where(("report_url",))
-            raise KitError(problem, file, line)
+            raise KitError(problem, self.loaded.where(("report_url",)))
         return Markup(qr.svg(self.pack.report_url, size_mm))
 
     def fit_error(self, what: str):

@@ -88,9 +88,9 @@ def check(ctx) -> None:
     for path, text in _texts(pack, ()):
         chars = missing(text)
         if chars:
-            file, line = ctx.loaded.where(path)
             item = _item_name(pack, path)
-            raise KitError(f"{item} has characters the kit's fonts cannot print: {_describe(chars)}; {HOW_TO_ADD}", file, line)
+            raise KitError(f"{item} has characters the kit's fonts cannot print: {_describe(chars)}; {HOW_TO_ADD}",
+                           ctx.loaded.where(path))
     for key, value in ctx.options.values:
         chars = missing(value)
         if chars:

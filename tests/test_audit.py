@@ -183,7 +183,7 @@ def test_a_poster_of_many_recommendations_keeps_two_columns(default_kit):
 
 
 def test_words_worded_for_the_kit_are_not_presented_as_findings(default_kit):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     pack = load_pack(Path(__file__).parent.parent / "content" / "collectief-leren").pack
     for item_id in ("br-01", "br-02", "br-03"):
@@ -290,7 +290,7 @@ def test_a_problem_on_a_card_names_whose_words_are_at_fault(tmp_path):
     title on its back, a --set value) is named as what it is."""
     from kit.audit import Auditor
     from kit.fitting import Problem
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     auditor = Auditor(load_pack(_pack(tmp_path)), "sort-cards", (("school", "Sint-Jozefsschool"),))
 

@@ -109,7 +109,7 @@ def test_a_url_too_long_for_a_scannable_qr_code_is_refused(small_pack, tmp_path)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
 def test_any_bytes_as_a_pack_file_load_or_fail_with_a_message(tmp_path, data):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     folder = write_pack(tmp_path / "fuzz", ENGLISH_PACK)
     (folder / "statements.yaml").write_bytes(data)
@@ -125,7 +125,7 @@ def test_any_bytes_as_a_pack_file_load_or_fail_with_a_message(tmp_path, data):
 @given(st.text(max_size=300))
 def test_any_text_builds_a_valid_pdf_or_fails_with_a_message(tmp_path_factory, words):
     from kit.context import Context, Options
-    from kit.loader import load_pack
+    from kit.pack import load_pack
     from kit.products import get
     from kit.render import write_pdf
 
@@ -222,7 +222,7 @@ def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repai
 
 
 def _load_error(folder) -> KitError:
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     started = time.monotonic()
     with pytest.raises(KitError) as caught:
@@ -311,7 +311,7 @@ def test_an_empty_pack_yaml_is_an_error(small_pack):
 
 
 def test_an_explicit_empty_list_is_a_section_the_pack_lacks(small_pack):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     (small_pack / "dialogue.yaml").write_text("[]\n")
     assert load_pack(small_pack).pack.dialogue == []

@@ -209,7 +209,7 @@ def test_workers_of_a_killed_build_exit_and_the_next_build_repairs(tmp_path, run
 def test_two_builds_into_one_folder_five_times(tmp_path, runs):
     from kit.build import fingerprint, shared_digest
     from kit.context import Options
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     pack = big_pack(tmp_path / "pack")
     out = tmp_path / "out" / "staff-wellbeing"

@@ -15,7 +15,7 @@ from pdfread import contains, text
 
 from kit.build import build_kit, deck_tasks, render_product
 from kit.context import Options
-from kit.loader import load_pack
+from kit.pack import load_pack
 from kit.sheets import CHUNK_PAGES
 
 CARDS = 200  # poker cards, 9 a sheet, fronts and backs: over 40 pages, two chunks

@@ -17,7 +17,7 @@ from pdfread import contains, text
 
 from kit.build import build_kit, plan_product, shared_digest
 from kit.context import Options
-from kit.loader import load_pack
+from kit.pack import load_pack
 from kit.products import REGISTRY, get
 
 KEYS = ("school", "team", "date", "facilitator", "name", "room")

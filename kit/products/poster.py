@@ -224,14 +224,12 @@ def build(ctx: Context) -> Built:
         built = poster.layout(size, columns)
     if not poster.fits(built.document):
         height, room, _ = poster.room(built.document)
-        file, line = ctx.loaded.where(("recommendations",))
         percent = max(1, round((height / max(room, 1) - 1) * 100))
         remedy = "shorten them" if poster.paper == LARGEST_PAPER else f"shorten them or use --poster-paper {LARGEST_PAPER}"
         raise KitError(
             f"the list of recommendations does not fit one {poster.paper.upper()} poster even at {poster.floor:g} pt: "
             f"about {percent}% too long; {remedy}",
-            file,
-            line,
+            ctx.loaded.where(("recommendations",)),
         )
     built.note = f"{poster.paper}, {size:g} pt, {columns} column{'s' if columns > 1 else ''}"
     return built

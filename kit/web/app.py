@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import KitError
-from ..loader import load_pack
+from ..pack import load_pack
 from ..paths import CONTENT, DEFAULT_PACK_ID
 from ..products import DEFAULT_PRODUCTS, REGISTRY
 from . import forms

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..build import Result, build_kit
 from ..context import Options
 from ..errors import KitError
-from ..loader import LoadedPack
+from ..pack import LoadedPack
 from .previews import write_previews
 
 SESSION_IDLE_SECONDS = 4 * 3600
