@@ -79,6 +79,12 @@ def locate(loaded, ref: str | None) -> tuple[Where | None, str]:
     return None, ""
 
 
+def _item_id(pack, ref: str | None) -> str | None:
+    """The id of the pack item a reference names; None for a field of pack.yaml or a card of the kit's own."""
+    item_id = _parts(ref)[1] if ref else None
+    return item_id if item_id and pack.find(item_id) else None
+
+
 def find_text(pack, text: str) -> str | None:
     """The item (or pack field) whose words these are, for text no box names."""
     from .fitting import squash
@@ -146,7 +152,8 @@ def fit_error(loaded, what: str, values: tuple = ()):
             detail = f"has a word wider than the box; {remedy}"
         else:
             detail = f"about {max(1, round((overflow.ratio - 1) * 100))}% too long; {remedy}"
-        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", where)
+        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", where,
+                        item=_item_id(loaded.pack, fit_id))
 
     return describe
 
@@ -209,52 +216,12 @@ class Auditor:
                 ref = None
         where, name = locate(self.loaded, ref)
         if not name:
-            where, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
+            ref = find_text(self.loaded.pack, problem.text)
+            where, name = locate(self.loaded, ref)
         if not name:
             option = self._option(problem.text)
             if option:
                 return KitError(f"--set {option}=: the value {problem.message} (in the {self.product_id}); shorten it")
         subject = f"{name}: " if name else ""
-        return KitError(f"{subject}{problem.message} (in the {self.product_id})", where)
-
-
-def audited(built, loaded, product_id: str, values: tuple = ()):
-    """`built` with its document audited; a chunked deck is audited chunk by
-    chunk as each is laid out, so that a failure still leaves no file."""
-    auditor = Auditor(loaded, product_id, values)
-    document = built.document
-    if hasattr(document, "pages"):
-        auditor.feed(document)
-        auditor.finish()
-        return built
-    built.document = AuditedChunks(document, auditor)
-    return built
-
-
-class AuditedChunks:
-    """The chunks of a deck (`sheets.Chunks`), each audited as it is laid out.
-
-    Written whole (iterated), the deck is checked as one; a single chunk laid
-    out by a worker of its own (`[index]`) is checked for the cards it holds.
-    """
-
-    def __init__(self, chunks, auditor: Auditor):
-        self.chunks, self.auditor = chunks, auditor
-
-    def __len__(self) -> int:
-        return len(self.chunks)
-
-    def __getitem__(self, index: int):
-        document = self.chunks[index]
-        self.auditor.feed(document)
-        if len(self.chunks) == 1:
-            self.auditor.finish()
-        else:
-            self.auditor.finish(only=self.chunks.card_ids(index), qr=index == 0)
-        return document
-
-    def __iter__(self):
-        for document in self.chunks:
-            self.auditor.feed(document)
-            yield document
-        self.auditor.finish()
+        return KitError(f"{subject}{problem.message} (in the {self.product_id})", where,
+                        item=_item_id(self.loaded.pack, ref))

@@ -266,7 +266,7 @@ def _previews(results) -> None:
     from .preview import write_previews
 
     for result in results:
-        if result.path and result.status in ("built", "cached"):
+        if result.path and result.status.written:
             written = write_previews(Path(result.path))
             print(f"{written[-1]}: contact sheet of {len(written) - 1} page{'s' if len(written) != 2 else ''}")
 
@@ -276,6 +276,7 @@ def _batch(args, loaded, products, options) -> int:
     from rich.table import Table
 
     from .batch import build_batch, read_rows
+    from .build import Status
 
     pack = loaded.pack
 
@@ -286,8 +287,8 @@ def _batch(args, loaded, products, options) -> int:
     def kit_done(row, done):
         # without a terminal there is no progress bar: one line per finished kit instead
         if not console.is_terminal:
-            written = [r for r in done if r.status in ("built", "cached")]
-            failed = sum(r.status in ("error", "internal") for r in done)
+            written = [r for r in done if r.status.written]
+            failed = sum(r.status.failed for r in done)
             state = f", {failed} failed" if failed else ""
             print(printable(f"line {row.line}: {out / row.slug}: {len(written)} PDFs, "
                             f"{sum(r.pages for r in written)} pages{state}"), flush=True)
@@ -305,11 +306,11 @@ def _batch(args, loaded, products, options) -> int:
             status = EXIT_BAD_INPUT
             continue
         done = results.get(row.line, [])
-        failed = [r for r in done if r.status in ("error", "internal")]
+        failed = [r for r in done if r.status.failed]
         for r in failed:
             print(printable(f"error: line {row.line}: {r.product}: {r.message}"), file=sys.stderr)
-            status = max(status, EXIT_BAD_INPUT if r.status == "error" else EXIT_INTERNAL)
-        written = [r for r in done if r.status in ("built", "cached")]
+            status = max(status, EXIT_BAD_INPUT if r.status == Status.ERROR else EXIT_INTERNAL)
+        written = [r for r in done if r.status.written]
         table.add_row(str(row.line), str(args.out / pack.id / row.slug), str(len(written)),
                       str(sum(r.pages for r in written)), "[red]failed" if failed else "[green]ok")
         if args.preview:
@@ -334,7 +335,7 @@ def _snapshot(folders) -> dict:
 def _watch(args, out, products, options, report) -> int:
     import time
 
-    from .build import build_kit
+    from .build import Status, build_kit
 
     folders = [args.content, LAYOUTS]
     print(f"watching {args.content} and layouts/ (Ctrl-C stops)")
@@ -346,10 +347,10 @@ def _watch(args, out, products, options, report) -> int:
             started = time.perf_counter()
             try:
                 results = build_kit(args.content, out, products, options, force=False, jobs=args.jobs, on_result=report)
-                rebuilt = [r.product for r in results if r.status == "built"]
+                rebuilt = [r.product for r in results if r.status == Status.BUILT]
                 print(f"rebuilt {', '.join(rebuilt) or 'nothing'} in {time.perf_counter() - started:.1f} s")
                 if args.preview:
-                    _previews([r for r in results if r.status == "built"])
+                    _previews([r for r in results if r.status == Status.BUILT])
             except KitError as exc:
                 print(f"error: {exc.one_line()}", file=sys.stderr)
         time.sleep(0.5)
@@ -389,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[argv[0]](argv[1:])
         args = _parser().parse_args(argv)
         args.content = content_path(args.content)
-        from .build import build_kit, select
+        from .build import Status, build_kit, select
         from .pack import load_pack
 
         options = _options(args)
@@ -397,22 +398,22 @@ def main(argv: list[str] | None = None) -> int:
         loaded = load_pack(args.content)
         pack = loaded.pack
         out = args.out / pack.id
-        failures = {"error": 0, "internal": 0}
+        failures = {Status.ERROR: 0, Status.INTERNAL: 0}
 
         def report(result):
-            if result.status in ("built", "cached"):
+            if result.status.written:
                 extra = f", {result.note}" if result.note else ""
-                state = "unchanged" if result.status == "cached" else f"{result.seconds:.1f} s"
-                if args.verbose and result.status == "built":
+                state = "unchanged" if result.status == Status.CACHED else f"{result.seconds:.1f} s"
+                if args.verbose and result.status == Status.BUILT:
                     state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
                               f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
                 print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
                       flush=True)
-            elif result.status == "skipped":
+            elif result.status == Status.SKIPPED:
                 print(printable(f"{result.product}: skipped, {result.message}"), flush=True)
             else:
                 failures[result.status] += 1
-                label = "error" if result.status == "error" else "internal error"
+                label = "error" if result.status == Status.ERROR else "internal error"
                 print(printable(f"{label}: {result.product}: {result.message}"), file=sys.stderr)
 
         if args.batch:
@@ -423,9 +424,9 @@ def main(argv: list[str] | None = None) -> int:
                             on_result=report, loaded=loaded, on_wait=lambda: _waiting(out))
         if args.preview:
             _previews(results)
-        if failures["internal"]:
+        if failures[Status.INTERNAL]:
             return EXIT_INTERNAL
-        return EXIT_BAD_INPUT if failures["error"] else EXIT_OK
+        return EXIT_BAD_INPUT if failures[Status.ERROR] else EXIT_OK
     except KitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -18,6 +18,7 @@ from .errors import KitError
 from .labels import labels as label_table
 from .labels import localise_values
 from .pack import LoadedPack
+from .parts import Parts
 from .model import Pack
 
 # The --set keys of the event line (poster, decks, answer key).
@@ -109,7 +110,7 @@ class Context:
 
 @dataclass
 class Built:
-    document: object  # a laid-out weasyprint Document, or an iterable of them (chunks)
+    document: Parts  # the pages, laid out a part at a time (one part unless it is a large deck)
     note: str = ""  # one line for the summary (cards per sheet, paper)
 
 

@@ -7,6 +7,7 @@ from . import glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
+from .parts import Parts
 
 
 def build_document(
@@ -41,7 +42,7 @@ def build_document(
         )
 
     document = render_fitted(make_html, fit, ctx.fit_error(what))
-    return Built(document=document, note=f"{paper}")
+    return Built(document=Parts.laid(document), note=f"{paper}")
 
 
 def running(ctx: Context, bottom: str = "", top: str = "") -> dict:

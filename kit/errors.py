@@ -26,7 +26,11 @@ class Where:
 
     def text(self) -> str:
         """The file as an error names it; a YAML line is added by `KitError`."""
-        out = str(self.file)
+        return str(self.file) + self.place()
+
+    def place(self) -> str:
+        """The cell in the file, as an error names it after the file: ': sheet s, row r, column c'."""
+        out = ""
         if self.sheet is not None:
             out += f": sheet {self.sheet}"
         if self.row is not None:
@@ -43,9 +47,11 @@ class KitError(Exception):
 
     `file` is a path, or a `Where` naming the line or the cell; `where` keeps
     it whole for the web page, `file` and `line` as the line prints them.
+    `item` is the id of the pack item the message names, when it names one.
     """
 
-    def __init__(self, message: str, file: Where | Path | str | None = None, line: int | None = None):
+    def __init__(self, message: str, file: Where | Path | str | None = None, line: int | None = None, *,
+                 item: str | None = None):
         if isinstance(file, Where):
             self.where: Where | None = file
             file, line = file.text(), file.line
@@ -54,6 +60,7 @@ class KitError(Exception):
         self.file = str(file) if file is not None else None
         self.line = line
         self.detail = message
+        self.item = item
         super().__init__(self.one_line())
 
     def one_line(self) -> str:

@@ -14,6 +14,7 @@ from . import glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
+from .parts import Parts
 from .imposition import Grid, Slot
 
 RULER_MM = 50
@@ -197,33 +198,6 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
-class Chunks:
-    """A deck's sheets in chunks, laid out one chunk at a time: WeasyPrint
-    keeps every laid-out page in memory, so one document would grow with a
-    large deck. A small deck is one chunk, written as it is.
-
-    Nothing is laid out until a chunk is asked for, so the number of chunks
-    is known cheaply and each chunk can be laid out by another process.
-    """
-
-    def __init__(self, chunks: list[list[Page]], fitted):
-        self._chunks, self._fitted = chunks, fitted
-
-    def __len__(self) -> int:
-        return len(self._chunks)
-
-    def __getitem__(self, index: int):
-        return self._fitted(self._chunks[index])
-
-    def __iter__(self):
-        for chunk in self._chunks:
-            yield self._fitted(chunk)
-
-    def card_ids(self, index: int) -> set[str]:
-        """The cards on the sheets of one chunk."""
-        return {place.card.id for page in self._chunks[index] for place in page.places}
-
-
 # Fit ids of text printed on every back of a deck (the pack's title), not on one card.
 DECK_FITS = ("pack:title",)
 
@@ -288,8 +262,14 @@ def build_cards(
 
     # A PDF variant (PDF/A, PDF/UA) cannot be joined from parts: one chunk.
     chunked = len(pages) > CHUNK_PAGES and not ctx.options.pdf_variant
-    document = Chunks(_chunks(pages) if chunked else [pages], fitted)
-    return Built(document=document, note=sheet_note(ctx, groups))
+    chunks = _chunks(pages) if chunked else [pages]
+    # the one place a deck is laid out: a part at a time, when the build asks for it
+    parts = Parts(
+        len(chunks),
+        lambda index: fitted(chunks[index]),
+        lambda index: {place.card.id for page in chunks[index] for place in page.places},
+    )
+    return Built(document=parts, note=sheet_note(ctx, groups))
 
 
 def sheet_note(ctx: Context, groups: list[CardGroup]) -> str:

@@ -137,7 +137,7 @@ def test_the_guide_of_a_pack_without_dialogue_has_no_dialogue_step(tmp_path):
 
 
 def test_the_guide_fingerprint_follows_the_selection_and_no_other_does(tmp_path):
-    from kit.build import fingerprint
+    from kit.build.records import fingerprint
 
     files = sorted((_pack(tmp_path)).glob("*.yaml"))
     one, other = Options(products=("poster", "guide")), Options(products=("guide",))

@@ -207,7 +207,7 @@ def test_workers_of_a_killed_build_exit_and_the_next_build_repairs(tmp_path, run
 
 
 def test_two_builds_into_one_folder_five_times(tmp_path, runs):
-    from kit.build import fingerprint, shared_digest
+    from kit.build.records import fingerprint, shared_digest
     from kit.context import Options
     from kit.pack import load_pack
 
@@ -333,7 +333,7 @@ def test_a_cache_record_vouches_only_for_the_bytes_it_was_written_with(tmp_path,
 
 
 # WeasyPrint swallows every exception, KeyboardInterrupt included, while it
-# draws an SVG (kit/build.py); this stands in for its drawing loop.
+# draws an SVG (kit/build/signals.py); this stands in for its drawing loop.
 _FAKE_WEASYPRINT = compile('''
 def draw_pages(pages):
     import time
@@ -347,14 +347,14 @@ def draw_pages(pages):
 
 
 def test_ctrl_c_swallowed_while_weasyprint_draws_an_svg_still_stops_a_one_process_build():
-    from kit.build import _interrupts_heard
+    from kit.build.signals import interrupts_heard
 
     fake: dict = {}
     exec(_FAKE_WEASYPRINT, fake)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt), _interrupts_heard():
+    with pytest.raises(KeyboardInterrupt), interrupts_heard():
         timer.start()
         fake["draw_pages"](250)  # 12 s of pages, two fifths of it inside the swallowing try
     assert time.monotonic() - started < 3.0  # stopped soon, not after the whole document (12 s)

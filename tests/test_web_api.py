@@ -295,12 +295,20 @@ def test_spreadsheet_uploads_reach_the_loader(server):
 
 
 def test_shipped_pack_errors_name_the_file_relative_to_the_pack(tmp_path):
+    from kit.build import Result
+    from kit.errors import KitError, Where
     from kit.web.app import result_error
 
     source = tmp_path / "pack"
     source.mkdir()
-    problem = result_error(f"{source}/statements.yaml:12: 'rv-01' does not fit its card", source)
-    assert problem == {"message": "'rv-01' does not fit its card", "file": "statements.yaml", "line": 12}
+    error = KitError("'rv-01' does not fit its card", Where(source / "statements.yaml", 12), item="rv-01")
+    problem = result_error(Result.refused("poster", error), source)
+    assert problem == {"message": "'rv-01' does not fit its card", "file": "statements.yaml", "line": 12,
+                       "item": "rv-01"}
+    # a workbook's cell: the file as the user knows it, then sheet, row and column
+    cell = Where(tmp_path / "findings.xlsx", sheet="statements", row=14, column="text")
+    problem = result_error(Result.refused("poster", KitError("too long", cell)), tmp_path / "findings.xlsx")
+    assert problem["file"] == "findings.xlsx: sheet statements, row 14, column text" and problem["line"] is None
 
 
 def _start_serve(*args: str):

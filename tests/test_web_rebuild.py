@@ -15,7 +15,8 @@ import pytest
 from conftest import DEFAULT_PACK
 from pdfread import contains, text
 
-from kit.build import build_kit, plan_product, shared_digest
+from kit.build import build_kit
+from kit.build.records import plan_product, shared_digest
 from kit.context import Options
 from kit.pack import load_pack
 from kit.products import REGISTRY, get

@@ -202,7 +202,7 @@ def build(ctx: Context) -> Built:
     size, columns = poster.first_guess()
     built = poster.layout(size, columns)
     while True:
-        document = built.document
+        document = built.document.lay_out(0)
         fitting = poster.fits(document)
         words = (poster.break_title, poster.break_list, poster.title_pt)
         poster.fix_words(document)
@@ -222,8 +222,8 @@ def build(ctx: Context) -> Built:
             break
         size, columns = target
         built = poster.layout(size, columns)
-    if not poster.fits(built.document):
-        height, room, _ = poster.room(built.document)
+    if not poster.fits(built.document.lay_out(0)):
+        height, room, _ = poster.room(built.document.lay_out(0))
         percent = max(1, round((height / max(room, 1) - 1) * 100))
         remedy = "shorten them" if poster.paper == LARGEST_PAPER else f"shorten them or use --poster-paper {LARGEST_PAPER}"
         raise KitError(

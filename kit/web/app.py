@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 import secrets
 import shutil
 import zipfile
@@ -22,6 +21,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..build import Result, Status
 from ..errors import KitError
 from ..pack import load_pack
 from ..paths import CONTENT, DEFAULT_PACK_ID
@@ -251,8 +251,7 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         return {
             "names": {p: w["product_names"][p] for p in job.products},
             "howto": {p: how_to_print(p, job.options, language, w) for p in job.products},
-            "errors": {p: result_error(r.message, job.source) for p, r in list(job.results.items())
-                       if r.status in ("error", "internal")},
+            "errors": {p: result_error(r, job.source) for p, r in list(job.results.items()) if r.status.failed},
         }
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -403,17 +402,15 @@ def _pack_root(source: Path) -> Path:
     return source.parent if source.suffix.lower() in SPREADSHEET_SUFFIXES else source
 
 
-WHERE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<detail>.*)$")
-
-
-def result_error(message: str, source: Path) -> dict:
-    """A worker's one-line error ('/tmp/.../statements.yaml:12: ...') as message, file and line."""
-    root = str(_pack_root(source))
-    match = WHERE.match(message)
-    if match and match["file"].startswith(root):
-        return {"message": match["detail"], "file": _relative(match["file"], _pack_root(source)),
-                "line": int(match["line"]) if match["line"] else None}
-    return {"message": message, "file": None, "line": None}
+def result_error(result: Result, source: Path) -> dict:
+    """A product's failure as message, file and line (and the item it names), the
+    file as the user knows it ('statements.yaml'); a file outside the pack stays in the message."""
+    root = _pack_root(source)
+    where = result.where
+    if result.status == Status.ERROR and where is not None and str(where.file).startswith(str(root)):
+        return {"message": result.detail, "file": _relative(str(where.file), root) + where.place(),
+                "line": where.line, "item": result.item}
+    return {"message": result.message, "file": None, "line": None, "item": result.item}
 
 
 def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path, products, options) -> bytes:
@@ -427,13 +424,13 @@ def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path
     out = folder / "out"
     results = builder.run(source, loaded, out, products, options)
     for result in results:
-        if result.status == "error":
-            problem = result_error(result.message, source)
+        if result.status == Status.ERROR:
+            problem = result_error(result, source)
             raise KitError(f"{result.product}: {problem['message']}", problem["file"], problem["line"])
-        if result.status == "internal":
+        if result.status == Status.INTERNAL:
             raise _Internal(f"{result.product}: {result.message}")
-    skipped = "; ".join(f"{r.product}: {r.message}" for r in results if r.status == "skipped")
-    return _zip(out, [r.product for r in results if r.status in ("built", "cached")]), skipped
+    skipped = "; ".join(f"{r.product}: {r.message}" for r in results if r.status == Status.SKIPPED)
+    return _zip(out, [r.product for r in results if r.status.written]), skipped
 
 
 def _zip(out: Path, products: list[str]) -> bytes:

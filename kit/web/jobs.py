@@ -20,13 +20,14 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Result, build_kit
+from ..build import Result, Status, build_kit
 from ..context import Options
 from ..errors import KitError
 from ..pack import LoadedPack
 from .previews import write_previews
 
 SESSION_IDLE_SECONDS = 4 * 3600
+BUILDING = "building"  # a product's state on the page before its Result (and previews) are in
 
 
 def _worker_init() -> None:
@@ -52,16 +53,17 @@ class Job:
     failure: str = ""
 
     def state(self, product: str) -> str:
+        """What the page shows: "building", or the product's `Status`."""
         result = self.results.get(product)
         if result is None:
-            return "building" if not self.done else "internal"
-        if result.status in ("built", "cached") and product not in self.previews:
-            return "building"  # the PDF is there, its pictures are on their way
+            return BUILDING if not self.done else Status.INTERNAL
+        if result.status.written and product not in self.previews:
+            return BUILDING  # the PDF is there, its pictures are on their way
         return result.status
 
     @property
     def finished(self) -> list[str]:
-        return [p for p in self.products if self.state(p) in ("built", "cached")]
+        return [p for p in self.products if self.state(p) in (Status.BUILT, Status.CACHED)]
 
 
 @dataclass
@@ -125,9 +127,9 @@ class Builder:
             if job is None:
                 return
             job.results[result.product] = result
-            if previews and result.status in ("built", "cached") and result.path:
-                job.previews[result.product] = write_previews(Path(result.path), fresh=result.status == "built")
-                if result.status == "built" and job.first_preview is None:
+            if previews and result.status.written and result.path:
+                job.previews[result.product] = write_previews(Path(result.path), fresh=result.status == Status.BUILT)
+                if result.status == Status.BUILT and job.first_preview is None:
                     job.first_preview = time.perf_counter() - job.started
 
         try:
