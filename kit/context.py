@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from . import qr
+from . import design, qr
 from .errors import KitError
 from .labels import labels as label_table
 from .labels import localise_values
@@ -71,6 +71,7 @@ class Context:
             "values": self.values,
             "event": self.event_line(),
             "options": self.options,
+            "colours": design.scheme(self.options.low_ink),  # for SVG drawings, which do not see the CSS
             "qr": self.qr,
         }
 

@@ -3,7 +3,7 @@ product, extending the common document template, rendered and fitted."""
 
 from __future__ import annotations
 
-from . import glyphs, imposition
+from . import design, glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
@@ -17,9 +17,11 @@ def build_document(
     paper: str,
     fit: Fit | None = None,
     what: str = "page",
+    page: dict | None = None,
     **context,
 ) -> Built:
-    """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name).
+    """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name);
+    `page` names a page of the product's own and its geometry (`design.page_css`).
 
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
     a `data-fit` box (or for the page budget's fit id).
@@ -27,14 +29,14 @@ def build_document(
     glyphs.check(ctx)
     sheet = imposition.parse_sheet(paper)
     meta = ctx.document_meta(title)
+    page_css = design.page_css(sheet, **(page or {}))
 
     def make_html(sizes: dict[str, float], only=None) -> str:
         return render_template(
             f"{product_id}/page.html.j2",
             product=product_id,
             meta=meta,
-            sheet_w=sheet[0],
-            sheet_h=sheet[1],
+            page_css=page_css,
             **ctx.template_context(),
             title=title,
             fs=sizes_for(fit, sizes),

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .design import SAFE_MM
 from .errors import KitError
 
 PX_PER_MM = 96 / 25.4
-SAFE_MM = 3.0  # text stays this far inside a card's trim or a page's edge
 SLACK_MM = 0.5  # a glyph's box is its font's, a little larger than its ink
 QR_SLACK_MM = 0.2
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import jinja2
 
+from . import design
 from .paths import LAYOUTS
 
 
@@ -31,6 +32,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["mm"] = lambda value: f"{value:.3f}mm"
     env.filters["pt"] = lambda value: f"{value:.2f}pt"
+    env.globals["design_css"] = design.stylesheet()
     return env
 
 

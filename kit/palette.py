@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .design import COLOURS
 from .errors import KitError
 
-DARK_INK = "#1d1d1b"
+DARK_INK = COLOURS["ink"]
 LIGHT_INK = "#ffffff"
 MIN_CONTRAST = 4.5  # WCAG AA for body text: the definition on a header card is body text
 # Two colours closer than this (distance in sRGB, 0-255 a channel) read as one

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import glyphs, imposition
+from . import design, glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
@@ -227,6 +227,7 @@ def build_cards(
     pages = impose(ctx, groups)
     sheet = imposition.parse_sheet(ctx.options.paper)
     meta = ctx.document_meta(title)
+    page_css = design.page_css(sheet)
     duplex_note = {
         "long": ctx.labels.get("duplex_long", ""),
         "short": ctx.labels.get("duplex_short", ""),
@@ -243,6 +244,7 @@ def build_cards(
             pages=shown,
             sheet_w=sheet[0],
             sheet_h=sheet[1],
+            page_css=page_css,
             meta=meta,
             **ctx.template_context(),
             deck_title=title,
