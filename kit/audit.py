@@ -2,7 +2,7 @@
 what each product promises to print, and one line naming the file, the
 line, the item and the product when a laid-out page breaks an invariant.
 
-The invariants themselves are checked on WeasyPrint's box tree in `fitting`;
+The invariants themselves are checked on WeasyPrint's box tree in `boxes`;
 this module knows the products and the pack, not WeasyPrint.
 """
 
@@ -87,7 +87,7 @@ def _item_id(pack, ref: str | None) -> str | None:
 
 def find_text(pack, text: str) -> str | None:
     """The item (or pack field) whose words these are, for text no box names."""
-    from .fitting import squash
+    from .boxes import squash
 
     wanted = squash(text).casefold()
     if len(wanted) < 4:
@@ -107,7 +107,7 @@ def find_text(pack, text: str) -> str | None:
 def _says(pack, ref: str, text: str) -> bool:
     """Whether `text` is part of what the item or pack field `ref` holds; True
     when `ref` names neither (a card of the kit's own, such as an about card)."""
-    from .fitting import squash
+    from .boxes import squash
 
     field, item_id = _parts(ref)
     entry = pack.item(item_id)
@@ -170,31 +170,31 @@ class Auditor:
         self.qr_count = 0
 
     def feed(self, document) -> None:
-        from . import fitting
+        from . import boxes
 
-        problems = fitting.check_pages(document) + fitting.check_qr(document, min_count=0)
-        self.qr_count += sum(1 for page in document.pages for _ in fitting.qr_boxes(page._page_box))
+        problems = boxes.check_pages(document) + boxes.check_qr(document, min_count=0)
+        self.qr_count += sum(1 for page in document.pages for _ in boxes.qr_boxes(page._page_box))
         if problems:
             raise self.error(problems[0])
-        self.text.append(fitting.squash(fitting.printed_text(document)).casefold())
+        self.text.append(boxes.squash(boxes.printed_text(document)).casefold())
 
     def finish(self, only: set[str] | None = None, qr: bool = True) -> None:
         """After the last page: the QR code and every promised item are there
         (`only`: just the items with these ids; `qr`: whether the QR code is due)."""
-        from . import fitting
+        from . import boxes
 
         if qr and self.product_id in QR_PRODUCTS and not self.qr_count:
-            raise self.error(fitting.Problem("report_url", "the QR code to the report is missing"))
+            raise self.error(boxes.Problem("report_url", "the QR code to the report is missing"))
         text = "".join(self.text)
         for ref, what, wanted in self.promised:
             if only is not None and ref.rpartition(":")[2] not in only:
                 continue
-            if fitting.squash(wanted).casefold() not in text:
-                raise self.error(fitting.Problem(ref, f"{what} is missing"))
+            if boxes.squash(wanted).casefold() not in text:
+                raise self.error(boxes.Problem(ref, f"{what} is missing"))
 
     def _option(self, text: str) -> str | None:
         """The --set key whose value is this text (or holds its start)."""
-        from .fitting import squash
+        from .boxes import squash
 
         wanted = squash(text.rstrip("…")).casefold()
         if len(wanted) < 4:

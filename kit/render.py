@@ -83,7 +83,7 @@ def dump_html(document, target: Path) -> None:
         (Path(folder) / f"{name}.html").write_text(html, encoding="utf-8")
 
 
-def _layout(html: str, stylesheets):
+def _layout(html: str, stylesheets=()):
     import time
 
     started = time.process_time()  # CPU time: what a busy machine does not inflate

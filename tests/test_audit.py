@@ -14,7 +14,7 @@ from conftest import ENGLISH_PACK, run_cli, write_pack
 from pdfcheck import problems
 from pdfread import contains, qr_codes, text
 
-from kit import fitting
+from kit import boxes
 from kit.build import build_kit
 from kit.context import Options
 
@@ -252,23 +252,23 @@ def _layout(body: str, css: str = ""):
 
 def test_the_audit_sees_text_printed_over_text():
     document = _layout('<p>First line of text</p><p style="margin-top: -1.2em">Second line over it</p>')
-    found = fitting.check_pages(document)
+    found = boxes.check_pages(document)
     assert any("printed over" in p.message for p in found), found
-    assert not fitting.check_pages(_layout("<p>First line of text</p><p>Second line below it</p>"))
+    assert not boxes.check_pages(_layout("<p>First line of text</p><p>Second line below it</p>"))
 
 
 def test_the_audit_sees_text_outside_the_printable_area():
-    found = fitting.check_pages(_layout(f"<p>{LONG_WORD}{LONG_WORD}</p>"))
+    found = boxes.check_pages(_layout(f"<p>{LONG_WORD}{LONG_WORD}</p>"))
     assert any("outside the printable area" in p.message for p in found), found
 
 
 def test_the_audit_sees_a_missing_or_shrunken_qr_code():
     from kit import qr
 
-    assert any("missing" in p.message for p in fitting.check_qr(_layout("<p>no code</p>")))
+    assert any("missing" in p.message for p in boxes.check_qr(_layout("<p>no code</p>")))
     squeezed = _layout(f'<div style="width: 20mm">{qr.svg(URL, 30.0)}</div>', "svg { max-width: 100%; }")
-    assert any("not 30 mm" in p.message for p in fitting.check_qr(squeezed))
-    assert not fitting.check_qr(_layout(qr.svg(URL, 30.0)))
+    assert any("not 30 mm" in p.message for p in boxes.check_qr(squeezed))
+    assert not boxes.check_qr(_layout(qr.svg(URL, 30.0)))
 
 
 @pytest.mark.parametrize("case", ["overlap", "off-card"])
@@ -289,7 +289,7 @@ def test_a_problem_on_a_card_names_whose_words_are_at_fault(tmp_path):
     """Text on a statement's card that is not the statement's own (the pack's
     title on its back, a --set value) is named as what it is."""
     from kit.audit import Auditor
-    from kit.fitting import Problem
+    from kit.boxes import Problem
     from kit.pack import load_pack
 
     auditor = Auditor(load_pack(_pack(tmp_path)), "sort-cards", (("school", "Sint-Jozefsschool"),))
