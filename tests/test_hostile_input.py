@@ -150,16 +150,18 @@ def test_any_text_builds_a_valid_pdf_or_fails_with_a_message(tmp_path_factory, w
     except KitError as exc:  # refused as a pack: one line
         assert "\n" not in exc.one_line()
         return
+    printed = " ".join(words.split())  # as the model keeps it
+    plain = bool(printed) and set(printed) <= PLAIN
     for product in ("sort-cards", "dialogue-cards"):
         result = render_product(Task(loaded, out, product, Options(), "key"))
         if result.status == Status.ERROR:
             assert "\n" not in result.message and result.where is not None, result.message
+            assert not plain, f"{product}: plain text of {len(printed)} characters refused: {result.message}"
             continue
         assert result.status == Status.BUILT, result.message
         target = out / f"{product}.pdf"
         assert len(pypdf.PdfReader(target).pages) >= 2
-        printed = " ".join(words.split())  # as the model keeps it
-        if printed and set(printed) <= PLAIN:
+        if plain:
             assert contains(text(target), printed), f"{product}: {printed!r} is not printed"
     assert not list(out.glob("*.part"))
 
