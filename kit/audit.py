@@ -3,7 +3,8 @@ what each product promises to print, and one line naming the file, the
 line, the item and the product when a laid-out page breaks an invariant.
 
 The invariants themselves are checked on WeasyPrint's box tree in `boxes`;
-this module knows the products and the pack, not WeasyPrint.
+what a product promises (`Product.promised`, `Product.qr`) is the product's
+own; this module knows the pack, not WeasyPrint.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 from .errors import KitError, Where
 from .model import SECTION_FILES
 
-# Products that carry the QR code to the report (the alignment sheet does not).
-QR_PRODUCTS = ("dialogue-cards", "sort-cards", "poster", "answer-key", "worksheet", "guide")
 SINGULAR = {
     "definitions": "definition",
     "categories": "category",
@@ -22,37 +21,6 @@ SINGULAR = {
     "cases": "case",
     "guide": "guide step",
 }
-
-
-def promised(product_id: str, pack) -> list[tuple[str, str, str]]:
-    """(item, what, text) of every item the product promises to print."""
-    items: list[tuple[str, str, str]] = []
-
-    def add(ref: str, what: str, text: str | None):
-        if text:
-            items.append((ref, what, text))
-
-    if product_id in ("sort-cards", "answer-key", "worksheet"):
-        for s in pack.statements:
-            add(s.id, "its text", s.text)
-        for c in pack.categories:
-            add(f"label:{c.id}", "its label", c.label)
-            if product_id != "worksheet":
-                add(c.id, "its definition", c.definition)
-    if product_id == "poster":
-        for r in pack.recommendations:
-            add(r.id, "its title", r.title)
-            add(r.id, "its text", r.text)
-    if product_id == "dialogue-cards":
-        for d in pack.dialogue:
-            add(d.id, "its text", d.text)
-            add(d.id, "its question", d.question)
-    if product_id == "guide":
-        for d in pack.definitions:
-            add(d.id, "its text", d.text)
-    if product_id in ("poster", "answer-key", "worksheet", "guide"):
-        add("title", "the title", pack.title)
-    return items
 
 
 def _parts(ref: str) -> tuple[str, str]:
@@ -159,13 +127,16 @@ def fit_error(loaded, what: str, values: tuple = ()):
 
 
 class Auditor:
-    """Audits a product's laid-out document, or its chunks one by one."""
+    """Audits a product's laid-out document, or its chunks one by one, against
+    what the product (a `kit.context.Product`) promises: its QR code and its
+    `promised(pack)` text."""
 
-    def __init__(self, loaded, product_id: str, values: tuple = ()):
+    def __init__(self, loaded, product, values: tuple = ()):
         self.loaded = loaded
-        self.product_id = product_id
+        self.product = product
+        self.product_id = product.id
         self.values = values  # --set values: printed too, and may be what does not fit
-        self.promised = promised(product_id, loaded.pack)
+        self.promised = product.promised(loaded.pack)
         self.text: list[str] = []
         self.qr_count = 0
 
@@ -183,7 +154,7 @@ class Auditor:
         (`only`: just the items with these ids; `qr`: whether the QR code is due)."""
         from . import boxes
 
-        if qr and self.product_id in QR_PRODUCTS and not self.qr_count:
+        if qr and self.product.qr and not self.qr_count:
             raise self.error(boxes.Problem("report_url", "the QR code to the report is missing"))
         text = "".join(self.text)
         for ref, what, wanted in self.promised:

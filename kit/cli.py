@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .context import Options
+from .options import Options, add_arguments, from_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, KitError, printable
 from .paths import CONTENT, DEFAULT_PACK_ID, LAYOUTS, NEW_PACK
-from .products import DEFAULT_PRODUCTS, REGISTRY
+from .products import default_ids, ids
 
 DEFAULT_PACK = CONTENT / DEFAULT_PACK_ID
 DEFAULT_OUT = Path("output")
@@ -45,8 +45,6 @@ line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .imposition import CARD_SIZES, DUPLEX_MODES, SHEETS
-
     name = Path(sys.argv[0]).name
     p = argparse.ArgumentParser(
         prog="python -m kit" if name == "__main__.py" else name,
@@ -61,25 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                    "shipped pack (default: collectief-leren)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--only", metavar="A,B",
-                   help=f"products to build, by id: {', '.join(REGISTRY)} (default: {', '.join(DEFAULT_PRODUCTS)})")
-    p.add_argument("--paper", default="a4", choices=[s for s in SHEETS if s != "a2"],
-                   help="sheet for the cards, answer key, worksheet and guide (default: a4)")
-    p.add_argument("--poster-paper", default="a3", choices=["a3", "a2"], help="sheet for the poster (default: a3)")
-    p.add_argument("--card-size", metavar="SIZE",
-                   help=f"card size for the card products: {', '.join(CARD_SIZES)} or WxH in mm "
-                   "(default: dialogue 95x130 for dialogue cards, poker 63x88 for sort cards)")
-    p.add_argument("--bleed", type=float, default=0.0, metavar="MM",
-                   help="bleed around each card in mm: 0 for an office printer (default), 3 for a print shop")
-    p.add_argument("--duplex", default="long", choices=DUPLEX_MODES,
-                   help="how backs are printed: flip on the long edge (default) or short edge, "
-                   "none (no backs), fold (front and back side by side, for printers without duplex)")
-    p.add_argument("--back-offset", default="0,0", metavar="X,Y",
-                   help="shift of the back side in mm, as measured with --only alignment (e.g. 1.5,-0.5)")
-    p.add_argument("--low-ink", action="store_true", help="white card faces, outlines and dark text only")
-    p.add_argument("--pdf-variant", metavar="NAME", help="a WeasyPrint PDF variant, e.g. pdf/a-3b or pdf/ua-1")
-    p.add_argument("--lang", metavar="CODE", help="language of the printed labels (default: the pack's language)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="values",
-                   help="a value printed where it helps: school, team, date, facilitator (repeatable)")
+                   help=f"products to build, by id: {', '.join(ids())} (default: {', '.join(default_ids())})")
+    add_arguments(p)  # the build options: kit/options.py
     p.add_argument("--batch", type=Path, metavar="FILE.csv",
                    help="one personalised kit per CSV row; the columns are --set keys (school, team, date, ...); "
                    "each row goes to OUT/<pack-id>/<school-team-date>/")
@@ -95,47 +76,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args) -> Options:
-    from .imposition import parse_offset
-    from .model import VALUE_CHARS
-
-    if not 0 <= args.bleed <= 10:
-        raise KitError("--bleed must be between 0 and 10 mm")
     if args.jobs is not None and args.jobs < 1:
         raise KitError(f"--jobs must be 1 or more, not {args.jobs}")
-    values = []
-    for item in args.values:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not key.isidentifier():
-            raise KitError(f"--set takes key=value (e.g. school=De Linde), not {item[:60]!r}")
-        if len(value.strip()) > VALUE_CHARS:
-            raise KitError(f"--set {key}= is {len(value.strip()):,} characters; at most {VALUE_CHARS} fit where it is printed")
-        values.append((key, value.strip()))
-    if args.pdf_variant:
-        from weasyprint.pdf import VARIANTS
-
-        if args.pdf_variant not in VARIANTS:
-            raise KitError(f"unknown PDF variant {args.pdf_variant!r}; variants: {', '.join(sorted(VARIANTS))}")
-    if args.lang:
-        from .labels import labels
-
-        labels(args.lang, strict=True)
-    if args.card_size:
-        from .imposition import parse_card_size
-
-        parse_card_size(args.card_size)
-    return Options(
-        paper=args.paper,
-        poster_paper=args.poster_paper,
-        card_size=args.card_size,
-        bleed=args.bleed,
-        duplex=args.duplex,
-        back_offset=parse_offset(args.back_offset),
-        low_ink=args.low_ink,
-        pdf_variant=args.pdf_variant,
-        lang=args.lang,
-        values=tuple(values),
-    )
+    return from_args(args)
 
 
 def init_pack(argv: list[str]) -> int:

@@ -10,34 +10,25 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from markupsafe import Markup
 
 from . import design, qr
 from .errors import KitError
+from .imposition import paper_name
 from .labels import labels as label_table
 from .labels import localise_values
 from .pack import LoadedPack
 from .parts import Parts
 from .model import Pack
+from .options import Options
+from .paths import LAYOUTS
 
 # The --set keys of the event line (poster, decks, answer key).
 EVENT_KEYS = ("school", "team", "date")
-
-
-@dataclass(frozen=True)
-class Options:
-    paper: str = "a4"
-    poster_paper: str = "a3"
-    card_size: str | None = None  # None: each product's own default
-    bleed: float = 0.0
-    duplex: str = "long"
-    back_offset: tuple[float, float] = (0.0, 0.0)
-    low_ink: bool = False
-    pdf_variant: str | None = None
-    lang: str | None = None
-    values: tuple[tuple[str, str], ...] = ()  # --set key=value, printed where it helps
-    products: tuple[str, ...] = ()  # what this build makes (the guide follows it); () = the defaults
 
 
 @dataclass
@@ -115,16 +106,95 @@ class Built:
     note: str = ""  # one line for the summary (cards per sheet, paper)
 
 
-@dataclass
+# What a product promises to print: (item reference, what it is, its text).
+Promise = tuple[str, str, str]
+
+
+def _nothing(pack: Pack) -> list[Promise]:
+    return []
+
+
+@dataclass(frozen=True)
 class Product:
+    """Everything the kit knows about one product, in its own module.
+
+    The audit, the guide, the web page, the build and the README's product
+    table read these fields; nothing else names a product. Its words for
+    people (its name on the web page, its line in the guide's list of what
+    to print) are in `<layouts>/product.yaml`, one entry per language:
+    `{en: {name: ..., print_item: "... ({paper}) ..."}, nl: ...}`.
+    """
+
     id: str
-    title_label: str  # key in the labels table
+    kind: str  # "cards" (imposed card sheets, cut) or "document" (pages printed at 100 %)
     needs: tuple[str, ...]  # pack sections that must not be empty
     build: Callable[[Context], Built]
+    promised: Callable[[Pack], list[Promise]] = _nothing  # what the audit finds printed in every PDF
+    qr: bool = True  # the audit requires the QR code to the report
+    order: int = 100  # listing and build order (built-in products: 10, 20, ...)
+    default: bool = True  # built when --only is not given
     paper_option: str = "paper"  # which Options field picks its sheet
     # The --set keys it prints; only these are in its fingerprint, so a new
     # school name re-renders only what shows it. None: all of them.
     prints_values: tuple[str, ...] | None = None
+    # Extra how-to-print lines: label keys, each formatted with {mode} (the
+    # duplex mode in words); none: the kind's own advice.
+    print_steps: tuple[str, ...] = ()
+    # The folder holding `<id>/` (page.html.j2 or cards.html.j2, style.css,
+    # product.yaml); None: the kit's own layouts/.
+    layout_root: Path | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"product {self.id}: kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+
+    @property
+    def layouts(self) -> Path:
+        return (self.layout_root or LAYOUTS) / self.id
 
     def missing(self, pack: Pack) -> list[str]:
         return [section for section in self.needs if not getattr(pack, section)]
+
+    def words(self, language: str) -> dict:
+        """Its name and guide line in `language` ('nl-BE' -> 'nl'), English filling gaps."""
+        table = _product_words(self.layouts / "product.yaml")
+        base = language.split("-")[0].lower()
+        return {**table.get(FALLBACK_LANGUAGE, {}), **table.get(base, {})}
+
+    def name(self, language: str) -> str:
+        return self.words(language).get("name") or self.id
+
+    def print_item(self, language: str, paper: str) -> str | None:
+        """'Sort cards (A4): one set per group.', for the guide and the page."""
+        item = self.words(language).get("print_item")
+        return item.replace("{paper}", paper_name(paper)) if item else None
+
+    def how_to_print(self, options: Options, language: str) -> list[str]:
+        """The page's advice: its guide line, then how cards or pages are printed."""
+        labels = label_table(language)
+        lines = []
+        item = self.print_item(language, getattr(options, self.paper_option))
+        if item:
+            lines.append(item)
+        mode = labels.get(f"duplex_{options.duplex}", options.duplex)
+        if self.kind == "cards":
+            lines.append(labels["print_tip_cards"])
+            if f"duplex_{options.duplex}" in labels:
+                lines.append(mode)
+            lines.append(labels["cut_along_lines"] + ".")
+        lines += [labels[key].replace("{mode}", mode) for key in self.print_steps]
+        if self.kind == "document" and not self.print_steps:
+            lines.append(labels["print_at_100"])
+        return lines
+
+
+KINDS = ("cards", "document")
+FALLBACK_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=64)
+def _product_words(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}

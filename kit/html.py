@@ -7,7 +7,7 @@ from functools import lru_cache
 import jinja2
 
 from . import design
-from .paths import LAYOUTS
+from .paths import layout_roots
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -20,10 +20,31 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+class _Layouts(jinja2.BaseLoader):
+    """Templates from the layout roots (the kit's own first), looked up anew
+    each time so that a product found later (a plugin) is found too."""
+
+    def get_source(self, environment, template):
+        for root in layout_roots():
+            try:
+                return jinja2.FileSystemLoader(str(root)).get_source(environment, template)
+            except jinja2.TemplateNotFound:
+                continue
+        raise jinja2.TemplateNotFound(template)
+
+
+def layout_url(name: str) -> str:
+    """A layout file ('poster/style.css') as the URL of the first root holding it."""
+    for root in layout_roots():
+        if (root / name).is_file():
+            return (root / name).as_uri()
+    return name  # relative to the base URL: the fetcher refuses what is not there
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(LAYOUTS)),
+        loader=_Layouts(),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,  # pack text prints as text, never as markup
         undefined=jinja2.StrictUndefined,
@@ -32,6 +53,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["mm"] = lambda value: f"{value:.3f}mm"
     env.filters["pt"] = lambda value: f"{value:.2f}pt"
+    env.globals["layout_url"] = layout_url
     env.globals["design_css"] = design.stylesheet()
     return env
 

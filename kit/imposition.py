@@ -33,6 +33,11 @@ BACK_EXTRA_BLEED_MM = 2.0  # covers the 1-4 mm an office printer shifts the back
 DUPLEX_MODES = ("long", "short", "none", "fold")
 
 
+def paper_name(paper: str) -> str:
+    """'a4' -> 'A4', 'letter' -> 'Letter': a sheet as the guide and the web page name it."""
+    return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
+
+
 def parse_card_size(text: str) -> tuple[float, float]:
     key = text.strip().lower()
     if key in CARD_SIZES:

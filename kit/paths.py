@@ -29,6 +29,21 @@ NEW_PACK = KIT / "new_pack"
 DOCS = ROOT / "docs"
 DEFAULT_PACK_ID = "collectief-leren"
 
+# Folders holding layout folders: the kit's own, then those of products kept
+# outside it (plugins, see kit/products). Templates and stylesheets are read
+# from these and nowhere else.
+_LAYOUT_ROOTS = [LAYOUTS]
+
+
+def add_layout_root(folder: Path) -> None:
+    folder = Path(folder).resolve()
+    if folder not in _LAYOUT_ROOTS:
+        _LAYOUT_ROOTS.append(folder)
+
+
+def layout_roots() -> list[Path]:
+    return list(_LAYOUT_ROOTS)
+
 
 def in_checkout() -> bool:
     """True when the kit runs from a clone of its repository (not from an installed package)."""

@@ -8,7 +8,7 @@ import logging
 import os
 from pathlib import Path
 
-from .paths import FONTS, LAYOUTS
+from .paths import FONTS, LAYOUTS, layout_roots
 
 # Fontconfig reads its configuration once, when Pango first asks for a font:
 # this must be set before WeasyPrint is imported, so that only the shipped
@@ -32,14 +32,12 @@ class ProjectOnlyFetcher(URLFetcher):
     renderer read /etc/passwd or call the network.
     """
 
-    ALLOWED = (LAYOUTS, FONTS)
-
     def fetch(self, url, headers=None):
         if url.startswith("file://"):
             from urllib.parse import unquote, urlparse
 
             path = Path(unquote(urlparse(url).path)).resolve()
-            if any(path.is_relative_to(folder) for folder in self.ALLOWED) and path.is_file():
+            if any(path.is_relative_to(folder) for folder in (*layout_roots(), FONTS)) and path.is_file():
                 return super().fetch(url, headers)
         raise ValueError(f"refused to fetch {url[:80]}")
 

@@ -17,6 +17,7 @@ from pdfread import contains, qr_codes, text
 from kit import boxes
 from kit.build import build_kit
 from kit.context import Options
+from kit.products import get
 
 LONG_WORD = "Lehrerkollegiumsfortbildungsveranstaltungsplanungsunterlagenzusammenstellung"
 LONG_LABEL = "Conditions for sustainable professional learning communities"
@@ -292,7 +293,7 @@ def test_a_problem_on_a_card_names_whose_words_are_at_fault(tmp_path):
     from kit.boxes import Problem
     from kit.pack import load_pack
 
-    auditor = Auditor(load_pack(_pack(tmp_path)), "sort-cards", (("school", "Sint-Jozefsschool"),))
+    auditor = Auditor(load_pack(_pack(tmp_path)), get("sort-cards"), (("school", "Sint-Jozefsschool"),))
 
     def named(text: str) -> str:
         return auditor.error(Problem("st-01", f"text {text!r} runs past its card's safe area", text)).one_line()

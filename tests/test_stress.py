@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from pdfcheck import problems
 from pdfread import qr_codes
 
-from kit.audit import QR_PRODUCTS
 from kit.build import Status, build_kit
+from kit.products import get
 from kit.context import Options
 from kit.errors import KitError
 from kit.model import WORD_CHARS
@@ -165,7 +165,7 @@ def test_every_product_of_a_hostile_pack_prints_right_or_names_the_item(tmp_path
             _keep_pages(pdf, Path(keep) / folder.name)
         found = problems(pdf)
         assert not found, f"{result.product}: " + "\n".join(found[:8])
-        if result.product in QR_PRODUCTS:
+        if get(result.product).qr:
             assert any(URL in codes for codes in qr_codes(pdf)), f"{result.product}: the QR code does not scan"
     shutil.rmtree(folder, ignore_errors=True)
 

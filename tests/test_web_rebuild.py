@@ -19,7 +19,7 @@ from kit.build import build_kit
 from kit.build.records import plan_product, shared_digest
 from kit.context import Options
 from kit.pack import load_pack
-from kit.products import REGISTRY, get
+from kit.products import get, ids
 
 KEYS = ("school", "team", "date", "facilitator", "name", "room")
 
@@ -32,12 +32,12 @@ def sentinel(key: str) -> str:
 def marked_kit(tmp_path_factory) -> tuple[Path, Options]:
     out = tmp_path_factory.mktemp("marked")
     options = Options(values=tuple((key, sentinel(key)) for key in KEYS))
-    results = build_kit(DEFAULT_PACK, out, list(REGISTRY), options, jobs=2)
+    results = build_kit(DEFAULT_PACK, out, list(ids()), options, jobs=2)
     assert all(r.status == "built" for r in results), [(r.product, r.message) for r in results]
     return out, options
 
 
-@pytest.mark.parametrize("product_id", list(REGISTRY))
+@pytest.mark.parametrize("product_id", list(ids()))
 def test_each_product_prints_exactly_the_values_it_declares(marked_kit, product_id):
     out, _ = marked_kit
     words = text(out / f"{product_id}.pdf")
@@ -47,14 +47,14 @@ def test_each_product_prints_exactly_the_values_it_declares(marked_kit, product_
 
 def test_a_new_school_name_reuses_only_what_does_not_show_it(marked_kit):
     out, options = marked_kit
-    options = replace(options, products=tuple(REGISTRY))  # as build_kit plans: the guide lists what is built
+    options = replace(options, products=tuple(ids()))  # as build_kit plans: the guide lists what is built
     loaded = load_pack(DEFAULT_PACK)
     shared = shared_digest()
     renamed = replace(options, values=tuple((k, "Other School" if k == "school" else v) for k, v in options.values))
-    again = {p: plan_product(loaded, out, p, renamed, False, shared)[0] for p in REGISTRY}
+    again = {p: plan_product(loaded, out, p, renamed, False, shared)[0] for p in ids()}
     render = sorted(p for p, settled in again.items() if settled is None)
-    assert render == sorted(p for p in REGISTRY if "school" in get(p).prints_values)
+    assert render == sorted(p for p in ids() if "school" in get(p).prints_values)
     assert {p for p, settled in again.items() if settled} == {"sort-cards", "alignment"}
 
     unused = replace(options, values=tuple((k, "B12" if k == "room" else v) for k, v in options.values))
-    assert all(plan_product(loaded, out, p, unused, False, shared)[0] for p in REGISTRY)
+    assert all(plan_product(loaded, out, p, unused, False, shared)[0] for p in ids())

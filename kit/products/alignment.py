@@ -41,4 +41,14 @@ def build(ctx: Context) -> Built:
     return built
 
 
-PRODUCT = Product(id="alignment", title_label="alignment", needs=(), build=build, prints_values=())
+PRODUCT = Product(
+    id="alignment",
+    kind="document",
+    needs=(),
+    build=build,
+    qr=False,  # a test sheet for the printer: its QR code is not the point
+    order=70,
+    default=False,  # printed once per printer, when asked for
+    prints_values=(),
+    print_steps=("alignment_steps",),
+)

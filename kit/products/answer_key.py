@@ -4,6 +4,7 @@ checked at a glance, with a summary of the codes at the top."""
 
 from __future__ import annotations
 
+from .. import promises
 from ..codes import sort_codes
 from ..context import Built, Context, Product
 from ..documents import build_document, running
@@ -44,10 +45,16 @@ def build(ctx: Context) -> Built:
     return built
 
 
+def promised(pack) -> list:
+    return promises.statements(pack) + promises.categories(pack) + promises.title(pack)
+
+
 PRODUCT = Product(
     id="answer-key",
-    title_label="answer_key",
+    kind="document",
     needs=("categories", "statements"),
     build=build,
+    promised=promised,
+    order=40,
     prints_values=("school", "team", "date"),
 )

@@ -3,7 +3,7 @@ and a first card that says what the deck is, with the QR code."""
 
 from __future__ import annotations
 
-from .. import imposition
+from .. import imposition, promises
 from ..context import Built, Context, Product
 from ..fitting import Fit
 from ..sheets import Card, CardGroup, build_cards
@@ -38,5 +38,18 @@ def build(ctx: Context) -> Built:
     return build_cards(ctx, "dialogue-cards", title, [CardGroup(size, _cards(ctx))], FIT)
 
 
-PRODUCT = Product(id="dialogue-cards", title_label="dialogue_deck", needs=("dialogue",), build=build,
-                  prints_values=("school", "team", "date"))
+def promised(pack) -> list:
+    return promises.given(
+        item for d in pack.dialogue for item in ((d.id, "its text", d.text), (d.id, "its question", d.question))
+    )
+
+
+PRODUCT = Product(
+    id="dialogue-cards",
+    kind="cards",
+    needs=("dialogue",),
+    build=build,
+    promised=promised,
+    order=10,
+    prints_values=("school", "team", "date"),
+)

@@ -4,10 +4,11 @@ session with their minutes, how to use the answer key, and the study itself
 
 from __future__ import annotations
 
+from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
-from . import DEFAULT_PRODUCTS, get
+from . import all_products
 
 # The title shrinks from its layout size to 12 pt, then breaks long words.
 TITLE_FIT = Fit(start=10.0, floor=10.0, limits={"title": (20.0, 12.0)})
@@ -16,24 +17,16 @@ COVER_FIELDS = ("school", "team", "date", "facilitator")
 BLANK_FIELDS = ("school", "date", "facilitator")  # a line to fill in when not given
 
 
-def paper_name(paper: str) -> str:
-    """'a4' -> 'A4', 'letter' -> 'Letter': a sheet as the guide and the web page name it."""
-    return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
-
-
-CARD_PRODUCTS = ("dialogue-cards", "sort-cards")
-
-
-def made(ctx: Context) -> list[str]:
+def made(ctx: Context) -> list:
     """The products this build makes that the pack can have, in build order.
 
-    A build of the guide alone (refreshing it) follows what the pack can
-    produce by default.
+    Only products built by default are printed in a session (the alignment
+    sheet is not); a build of the guide alone (refreshing it) follows what
+    the pack can produce by default.
     """
-    chosen = [p for p in ctx.options.products if p not in (PRODUCT.id, "alignment")]
-    if not chosen:
-        chosen = list(DEFAULT_PRODUCTS)
-    return [p for p in DEFAULT_PRODUCTS if p in chosen and p != PRODUCT.id and not get(p).missing(ctx.pack)]
+    others = [p for p in all_products() if p.default and p.id != PRODUCT.id]
+    chosen = set(ctx.options.products) & {p.id for p in others} or {p.id for p in others}
+    return [p for p in others if p.id in chosen and not p.missing(ctx.pack)]
 
 
 def _steps(ctx: Context, products: list[str]) -> list[dict]:
@@ -56,21 +49,16 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
     return steps
 
 
-def _print_items(ctx: Context, products: list[str]) -> list[str]:
-    """One line per product of this build, from `guide_print_items`."""
-    lines = ctx.labels.get("guide_print_items") or {}
-    items = []
-    for product_id in products:
-        if product_id in lines:
-            paper = getattr(ctx.options, get(product_id).paper_option)
-            items.append(lines[product_id].replace("{paper}", paper_name(paper)))
-    return items
+def _print_items(ctx: Context, products: list) -> list[str]:
+    """One line per product of this build: its own `print_item`."""
+    items = (p.print_item(ctx.language, getattr(ctx.options, p.paper_option)) for p in products)
+    return [item for item in items if item]
 
 
-def _tips(ctx: Context, products: list[str]) -> list[str]:
+def _tips(ctx: Context, products: list) -> list[str]:
     """Printing advice for what this build makes: cards, duplex, cutting."""
     labels, tips = ctx.labels, []
-    if any(p in products for p in CARD_PRODUCTS):
+    if any(p.kind == "cards" for p in products):
         tips.append(labels["print_tip_cards"])
         duplex = ctx.options.duplex
         if duplex in ("long", "short", "fold"):
@@ -78,14 +66,15 @@ def _tips(ctx: Context, products: list[str]) -> list[str]:
         if duplex in ("long", "short"):
             tips.append(labels["print_tip_alignment"])
         tips.append(labels["print_tip_cut"])
-    if "sort-cards" in products and "worksheet" in products:
+    ids = {p.id for p in products}
+    if "sort-cards" in ids and "worksheet" in ids:  # the guide's own advice on the session
         tips.append(labels["guide_worksheet_when"])
     return tips
 
 
 def build(ctx: Context) -> Built:
     products = made(ctx)
-    steps = _steps(ctx, products)
+    steps = _steps(ctx, [p.id for p in products])
     title = ctx.labels["guide"]
     return build_document(
         ctx,
@@ -97,11 +86,23 @@ def build(ctx: Context) -> Built:
         total_minutes=sum(int(s["minutes"]) for s in steps),
         print_items=_print_items(ctx, products),
         tips=_tips(ctx, products),
-        answer_key="answer-key" in products,
+        answer_key=any(p.id == "answer-key" for p in products),
         cover_fields=[k for k in COVER_FIELDS if ctx.values.get(k) or k in BLANK_FIELDS],
         qr_mm=QR_MM,
         running=running(ctx, bottom=f"{title} – {ctx.pack.citation.short}"),
     )
 
 
-PRODUCT = Product(id="guide", title_label="guide", needs=(), build=build, prints_values=COVER_FIELDS)
+def promised(pack) -> list:
+    return promises.given((d.id, "its text", d.text) for d in pack.definitions) + promises.title(pack)
+
+
+PRODUCT = Product(
+    id="guide",
+    kind="document",
+    needs=(),
+    build=build,
+    promised=promised,
+    order=60,
+    prints_values=COVER_FIELDS,
+)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 
-from .. import imposition
+from .. import imposition, promises
 from ..context import Built, Context, Product
 from ..documents import build_document
 from ..errors import KitError
@@ -242,11 +242,20 @@ def build(ctx: Context) -> Built:
     return built
 
 
+def promised(pack) -> list:
+    items = promises.given(
+        item for r in pack.recommendations for item in ((r.id, "its title", r.title), (r.id, "its text", r.text))
+    )
+    return items + promises.title(pack)
+
+
 PRODUCT = Product(
     id="poster",
-    title_label="poster",
+    kind="document",
     needs=("recommendations",),
     build=build,
+    promised=promised,
+    order=30,
     paper_option="poster_paper",
     prints_values=("school", "team", "date"),
 )

@@ -4,7 +4,7 @@ as large as the statement cards."""
 
 from __future__ import annotations
 
-from .. import imposition
+from .. import imposition, promises
 from ..codes import sort_codes
 from ..context import Built, Context, Product
 from ..fitting import Fit
@@ -41,5 +41,16 @@ def build(ctx: Context) -> Built:
     return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, FIT)
 
 
-PRODUCT = Product(id="sort-cards", title_label="sort_deck", needs=("categories", "statements"), build=build,
-                  prints_values=())
+def promised(pack) -> list:
+    return promises.statements(pack) + promises.categories(pack)
+
+
+PRODUCT = Product(
+    id="sort-cards",
+    kind="cards",
+    needs=("categories", "statements"),
+    build=build,
+    promised=promised,
+    order=20,
+    prints_values=(),
+)

@@ -5,6 +5,7 @@ a line for an example; then room for notes."""
 
 from __future__ import annotations
 
+from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
@@ -54,5 +55,16 @@ def build(ctx: Context) -> Built:
     )
 
 
-PRODUCT = Product(id="worksheet", title_label="worksheet", needs=("categories",), build=build,
-                  prints_values=("name", "school", "team", "date"))
+def promised(pack) -> list:
+    return promises.statements(pack) + promises.categories(pack, definitions=False) + promises.title(pack)
+
+
+PRODUCT = Product(
+    id="worksheet",
+    kind="document",
+    needs=("categories",),
+    build=build,
+    promised=promised,
+    order=50,
+    prints_values=("name", "school", "team", "date"),
+)

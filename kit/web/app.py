@@ -14,9 +14,8 @@ import shutil
 import zipfile
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -25,9 +24,8 @@ from ..build import Result, Status
 from ..errors import KitError
 from ..pack import load_pack
 from ..paths import CONTENT, DEFAULT_PACK_ID
-from ..products import DEFAULT_PRODUCTS, REGISTRY
+from ..products import get
 from . import forms
-from .howto import how_to_print
 from .jobs import Builder, Job
 from .previews import preview_path
 from .uploads import MAX_UPLOAD_BYTES, SPREADSHEET_SUFFIXES, UploadRefused, save_upload
@@ -152,20 +150,7 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
 
     def page_context(request: Request) -> dict:
         language = pick_language(request.headers.get("accept-language"))
-        from ..labels import labels
-
-        names = labels(language)
-        products = words(language)["product_names"]
-        return {
-            "packs": state["packs"],
-            "products": [(p, products[p]) for p in REGISTRY],
-            "papers": forms.PAPERS,
-            "poster_papers": forms.POSTER_PAPERS,
-            "card_sizes": forms.CARD_SIZE_CHOICES,
-            "duplex_modes": ("long", "short", "none", "fold"),
-            "label_languages": forms.label_languages(),
-            "value_fields": [(k, names[k]) for k in forms.VALUE_FIELDS],
-        }
+        return {"packs": state["packs"], **forms.page_context(language, words(language))}
 
     def session_of(request: Request):
         return state["builder"].find_session(request.cookies.get(SESSION_COOKIE))
@@ -185,37 +170,14 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="strict")
         return response
 
-    @app.post("/build", response_class=HTMLResponse, include_in_schema=False)
-    async def build_page(
-        request: Request,
-        pack: Annotated[str, Form()] = "",
-        pack_file: Annotated[UploadFile | None, File()] = None,
-        products: Annotated[list[str] | None, Form()] = None,
-        school: Annotated[str, Form()] = "",
-        team: Annotated[str, Form()] = "",
-        date: Annotated[str, Form()] = "",
-        facilitator: Annotated[str, Form()] = "",
-        other_values: Annotated[str, Form()] = "",
-        paper: Annotated[str, Form()] = "a4",
-        poster_paper: Annotated[str, Form()] = "a3",
-        card_size: Annotated[str, Form()] = "",
-        duplex: Annotated[str, Form()] = "long",
-        low_ink: Annotated[str, Form()] = "",
-        bleed: Annotated[str, Form()] = "",
-        lang: Annotated[str, Form()] = "",
-    ):
+    async def build_page(request: Request, **form):
         builder: Builder = state["builder"]
         language = pick_language(request.headers.get("accept-language"))
         w = words(language)
         session = builder.session(request.cookies.get(SESSION_COOKIE))
-        problems = forms.Problems()
-        named = [(k, v) for k, v in (("school", school), ("team", team), ("date", date),
-                                     ("facilitator", facilitator)) if v.strip()]
-        values = [(k, v.strip()) for k, v in named] + forms.parse_values(other_values.splitlines(), problems, w)
-        wanted = forms.products_from(products or [], problems, w)
-        options = forms.options_from(
-            {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
-             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+        asked = forms.read(form, w, page=True)
+        problems, wanted, options = asked.problems, asked.products, asked.options
+        pack, pack_file = form["pack"], form["pack_file"]
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
 
         def respond(**extra):
@@ -247,10 +209,12 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
             shutil.rmtree(request_folder, ignore_errors=True)
         return respond(job=job, **_job_context(job, language, w))
 
+    app.post("/build", response_class=HTMLResponse, include_in_schema=False)(forms.takes_form(build_page, page=True))
+
     def _job_context(job: Job, language: str, w: dict) -> dict:
         return {
-            "names": {p: w["product_names"][p] for p in job.products},
-            "howto": {p: how_to_print(p, job.options, language, w) for p in job.products},
+            "names": {p: get(p).name(language) for p in job.products},
+            "howto": {p: get(p).how_to_print(job.options, language) for p in job.products},
             "errors": {p: result_error(r, job.source) for p, r in list(job.results.items()) if r.status.failed},
         }
 
@@ -268,7 +232,7 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         job = job_of(request, job_id)
         if job is None or product not in job.finished:
             return not_found
-        return FileResponse(job.out / f"{REGISTRY_KEYS[product]}.pdf", media_type="application/pdf",
+        return FileResponse(job.out / f"{get(product).id}.pdf", media_type="application/pdf",
                             filename=f"{product}.pdf", content_disposition_type="attachment")
 
     @app.get("/jobs/{job_id}/kit.zip", include_in_schema=False)
@@ -285,7 +249,7 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         job = job_of(request, job_id)
         if job is None or size not in ("thumb", "large") or not 1 <= page <= job.previews.get(product, 0):
             return not_found
-        path = preview_path(job.out / f"{REGISTRY_KEYS[product]}.pdf", page, size)
+        path = preview_path(job.out / f"{get(product).id}.pdf", page, size)
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     # -- the API ---------------------------------------------------------------
@@ -293,41 +257,11 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
     async def healthz():
         return {"status": "ok"}
 
-    @app.post(
-        "/api/build",
-        summary="Build a kit",
-        description="Builds the products of a shipped pack (`pack`) or an uploaded one (`pack_file`: a .zip "
-        "of its YAML files or a .xlsx spreadsheet, at most 10 MB; it wins over `pack`) and returns a ZIP with "
-        "`<product>.pdf` per product; a product the pack has nothing for is left out and named in the "
-        "`X-Kit-Skipped` header. Bad input: 422 with `{\"error\", \"file\", \"line\"}`; an upload over 10 MB: 413.",
-        response_class=Response,
-        responses={
-            200: {"content": {"application/zip": {}}, "description": "a ZIP of `<product>.pdf` files"},
-            413: {"description": "upload larger than 10 MB"},
-            422: {"description": "bad input: `{\"error\": ..., \"file\": ..., \"line\": ...}`"},
-        },
-    )
-    async def api_build(
-        pack: Annotated[str, Form(description=f"id of a shipped pack (default: {DEFAULT_PACK_ID})")] = "",
-        pack_file: Annotated[UploadFile | None, File(description="a .zip of a pack's YAML files, or a .xlsx")] = None,
-        products: Annotated[str, Form(description=f"comma-separated product ids (default: {','.join(DEFAULT_PRODUCTS)})")] = "",
-        paper: Annotated[str, Form(description="a4 or letter")] = "a4",
-        poster_paper: Annotated[str, Form(description="a3 or a2")] = "a3",
-        card_size: Annotated[str, Form(description="dialogue, a6, a7, poker, square or WxH in mm")] = "",
-        duplex: Annotated[str, Form(description="long, short, none or fold")] = "long",
-        low_ink: Annotated[str, Form(description="true for white card faces and dark text")] = "",
-        bleed: Annotated[str, Form(description="bleed in mm (0 to 10)")] = "",
-        lang: Annotated[str, Form(description="language of the printed labels (default: the pack's)")] = "",
-        set: Annotated[list[str] | None, Form(description="key=value, repeatable: school, team, date, facilitator, ...")] = None,
-    ):
+    async def api_build(**form):
         builder: Builder = state["builder"]
-        w = words("en")
-        problems = forms.Problems()
-        values = forms.parse_values(set or [], problems, w)
-        wanted = forms.products_from([products or ",".join(DEFAULT_PRODUCTS)], problems, w)
-        options = forms.options_from(
-            {"paper": paper, "poster_paper": poster_paper, "card_size": card_size, "duplex": duplex,
-             "low_ink": low_ink, "bleed": bleed, "lang": lang}, values, problems, w)
+        asked = forms.read(form, words("en"), page=False)
+        problems, wanted, options = asked.problems, asked.products, asked.options
+        pack, pack_file = form["pack"], form["pack_file"]
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
         folder = builder.request_folder()
         try:
@@ -347,14 +281,26 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
             headers["X-Kit-Skipped"] = skipped.encode("ascii", "replace").decode()
         return Response(data, media_type="application/zip", headers=headers)
 
+    app.post(
+        "/api/build",
+        summary="Build a kit",
+        description="Builds the products of a shipped pack (`pack`) or an uploaded one (`pack_file`: a .zip "
+        "of its YAML files or a .xlsx spreadsheet, at most 10 MB; it wins over `pack`) and returns a ZIP with "
+        "`<product>.pdf` per product; a product the pack has nothing for is left out and named in the "
+        "`X-Kit-Skipped` header. Bad input: 422 with `{\"error\", \"file\", \"line\"}`; an upload over 10 MB: 413.",
+        response_class=Response,
+        responses={
+            200: {"content": {"application/zip": {}}, "description": "a ZIP of `<product>.pdf` files"},
+            413: {"description": "upload larger than 10 MB"},
+            422: {"description": "bad input: `{\"error\": ..., \"file\": ..., \"line\": ...}`"},
+        },
+    )(forms.takes_form(api_build, page=False))
+
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):
         return HTMLResponse(render("docs.html.j2", request, schema=app.openapi(), token_needed=bool(token)))
 
     return app
-
-
-REGISTRY_KEYS = {p: p for p in REGISTRY}  # file names come from here, never from the request
 
 
 class _Internal(Exception):
@@ -437,5 +383,5 @@ def _zip(out: Path, products: list[str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for product in products:
-            zf.write(out / f"{REGISTRY_KEYS[product]}.pdf", f"{product}.pdf")
+            zf.write(out / f"{get(product).id}.pdf", f"{product}.pdf")  # the file name is the registry's
     return buffer.getvalue()
