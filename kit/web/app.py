@@ -28,7 +28,7 @@ from ..products import get
 from . import forms
 from .jobs import Builder, Job
 from .previews import preview_path
-from .uploads import MAX_UPLOAD_BYTES, SPREADSHEET_SUFFIXES, UploadRefused, save_upload
+from .uploads import MAX_UPLOAD_BYTES, SPREADSHEET_SUFFIXES, UploadRefused, safe_name, save_upload
 from .words import pick_language, words
 
 HERE = Path(__file__).resolve().parent
@@ -337,7 +337,9 @@ def _load(packs, pack_id, upload, pack_file, folder: Path, problems: forms.Probl
         return source, load_pack(source)
     except KitError as exc:
         file = exc.file
-        if file and not isinstance(exc, UploadRefused):
+        if upload is not None and exc.where is not None and source is not None and exc.where.file == source:
+            file = safe_name(pack_file.filename) + exc.where.place()  # a workbook, as the user named it
+        elif file and not isinstance(exc, UploadRefused):
             file = _relative(file, *([_pack_root(source)] if source else []), folder)
         problems.add("pack", {"message": exc.detail, "file": file, "line": exc.line})
         return None, None
