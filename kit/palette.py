@@ -101,7 +101,7 @@ def default_colours(count: int) -> list[str]:
 def pack_styles(pack, where=None) -> dict[str, Style]:
     """Category id -> Style for every category of the pack, checked.
 
-    `where(path)` gives (file, line) of a pack path, for the error message.
+    `where(path)` gives the `kit.errors.Where` of a pack path, for the error message.
     Raises KitError when the pack has more categories than the kit can tell
     apart, or when a `colour` override repeats another category's colour or
     leaves its text below WCAG AA contrast.
@@ -109,8 +109,7 @@ def pack_styles(pack, where=None) -> dict[str, Style]:
     categories = list(pack.categories)
 
     def fail(message: str, path: tuple) -> KitError:
-        file, line = where(path) if where else ("categories.yaml", None)
-        return KitError(message, file, line)
+        return KitError(message, where(path) if where else "categories.yaml")
 
     if len(categories) > MAX_CATEGORIES:
         raise fail(
