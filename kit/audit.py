@@ -44,6 +44,8 @@ def locate(loaded, ref: str | None) -> tuple[Where | None, str]:
         return loaded.where(path), f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
     if not field and item_id in type(pack).model_fields:
         return loaded.where((item_id,)), f"the pack's {item_id.replace('_', ' ')}"
+    if not field and item_id.partition(".")[0] in type(pack).model_fields:  # 'citation.short'
+        return loaded.where(tuple(item_id.split("."))), f"the pack's {item_id}"
     return None, ""
 
 
@@ -60,8 +62,10 @@ def find_text(pack, text: str) -> str | None:
     wanted = squash(text).casefold()
     if len(wanted) < 4:
         return None
-    for name in ("title", "subtitle", "description"):
-        value = getattr(pack, name, None)
+    for name in ("title", "subtitle", "description", "citation.short", "citation.text"):
+        value = pack
+        for part in name.split("."):
+            value = getattr(value, part, None)
         if value and wanted in squash(value).casefold():
             return name
     for section in SECTION_FILES:
@@ -87,6 +91,27 @@ def _says(pack, ref: str, text: str) -> bool:
         return True
     words = squash(" ".join(_strings(values))).casefold()
     return squash(text.rstrip("…")).casefold() in words
+
+
+def own_label(loaded, text: str) -> tuple | None:
+    """The key path of the pack's own label (labels.yaml, a labels sheet) that holds `text`."""
+    from .boxes import squash
+
+    wanted = squash(text.rstrip("…")).casefold()
+    if len(wanted) < 4:
+        return None
+
+    def visit(value, path):
+        if isinstance(value, str):
+            return path if wanted in squash(value).casefold() else None
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, inner in items:
+            found = visit(inner, path + (key,))
+            if found is not None:
+                return found
+        return None
+
+    return visit(getattr(loaded, "labels", None) or {}, ())
 
 
 def _strings(value) -> list[str]:
@@ -185,6 +210,10 @@ class Auditor:
                 ref = owner
             elif self._option(problem.text):
                 ref = None
+            elif (label := own_label(self.loaded, problem.text)) is not None:
+                name = ".".join(str(p) for p in label)
+                return KitError(f"the pack's label {name!r}: {problem.message} (in the {self.product_id}); shorten it",
+                                self.loaded.where(("labels",) + label))
         where, name = locate(self.loaded, ref)
         if not name:
             ref = find_text(self.loaded.pack, problem.text)

@@ -135,13 +135,25 @@ class Problem:
     text: str = ""  # the text at fault, to find its item when no box names it
 
 
+def _extent_y(run: Glyphs) -> tuple[float, float]:
+    """Top and bottom of a run as its line holds it: a glyph box is as tall as
+    its font's ascent and descent, which for some scripts' fonts (Noto Sans
+    Arabic: 2.1 em) reach far past the ink of a line and past the line box
+    itself. The line box is what layout gave the line; lines are compared by
+    it elsewhere too (`line_overlaps`)."""
+    if not run.line_h:
+        return run.y, run.y + run.h
+    return max(run.y, run.line_y), min(run.y + run.h, run.line_y + run.line_h)
+
+
 def _inside(run: Glyphs, left, top, right, bottom) -> bool:
     slack = SLACK_MM * PX_PER_MM
+    run_top, run_bottom = _extent_y(run)
     return (
         run.x >= left - slack
-        and run.y >= top - slack
+        and run_top >= top - slack
         and run.x + run.w <= right + slack
-        and run.y + run.h <= bottom + slack
+        and run_bottom <= bottom + slack
     )
 
 
@@ -215,7 +227,8 @@ def check_pages(document) -> list[Problem]:
 
 def _crosses(run: Glyphs, rect) -> bool:
     left, top, right, bottom = rect
-    return run.x < right and run.x + run.w > left and run.y < bottom and run.y + run.h > top
+    run_top, run_bottom = _extent_y(run)
+    return run.x < right and run.x + run.w > left and run_top < bottom and run_bottom > top
 
 
 def check_qr(document, min_count: int = 1) -> list[Problem]:

@@ -27,6 +27,8 @@ examples:
   %(prog)s                                   build the default kit into output/
   %(prog)s init content/my-study             start a new content pack
   %(prog)s init --xlsx findings.xlsx         start a new content pack as a spreadsheet
+  %(prog)s init content/x --language uk      a new pack in Ukrainian, with its labels to translate
+  %(prog)s labels uk labels.yaml             the words the kit prints itself, to translate
   %(prog)s --content findings.xlsx           build a pack kept as a spreadsheet
   %(prog)s export teamleren findings.xlsx    a pack (folder or shipped id) as a spreadsheet
   %(prog)s import findings.xlsx content/x    a spreadsheet as a YAML pack
@@ -90,7 +92,13 @@ def init_pack(argv: list[str]) -> int:
     p.add_argument("path", type=Path, nargs="?", help="folder to create, e.g. content/my-study")
     p.add_argument("--xlsx", type=Path, metavar="FILE.xlsx",
                    help="write the new pack as a spreadsheet workbook instead")
+    p.add_argument("--language", metavar="CODE", default="en",
+                   help="language the pack is written in (e.g. nl, uk, ar; default: en); for a language the kit "
+                   "has no labels for, the pack gets the kit's own words to translate (labels.yaml, or a labels sheet)")
     args = p.parse_args(argv)
+    from .label_file import language_code, needs_own_labels, offer_labels
+
+    language = language_code(args.language)
     if (args.path is None) == (args.xlsx is None):
         p.error("give a folder to create, or --xlsx FILE.xlsx")
     target = args.xlsx or args.path
@@ -100,16 +108,25 @@ def init_pack(argv: list[str]) -> int:
         from .pack.starter import starter_workbook
 
         _refuse_existing(target)
-        starter_workbook(NEW_PACK, pack_id, target)
-        print(f"wrote {target}: fill it in, then build it with: {_prog()} --content {target}")
+        starter_workbook(NEW_PACK, pack_id, target, language)
+        note = " (translate the labels sheet)" if needs_own_labels(language) else ""
+        print(f"wrote {target}{note}: fill it in, then build it with: {_prog()} --content {target}")
+        offer_labels(language, _prog())
         return EXIT_OK
     if target.exists() and any(target.iterdir()):
         raise KitError("folder exists and is not empty; choose a new folder", target)
     shutil.copytree(NEW_PACK, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     main_file = target / "pack.yaml"
-    main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id)
+                         .replace("language: en", f"language: {language}"), encoding="utf-8")
+    if needs_own_labels(language):
+        from .label_file import write as write_label_file
+
+        write_label_file(language, target / "labels.yaml")
+        print(f"wrote {target}/labels.yaml: the words the kit prints itself, to translate into {language}")
     print(f"wrote {target}/: build it with: {_prog()} --content {target}")
+    offer_labels(language, _prog())
     return EXIT_OK
 
 
@@ -202,7 +219,14 @@ def serve(argv: list[str]) -> int:
     return run(argv)
 
 
-COMMANDS = {"init": init_pack, "docs": write_docs, "import": import_pack, "export": export_pack, "serve": serve}
+def write_labels(argv: list[str]) -> int:
+    """`labels LANG FILE`: write every word the kit prints itself, to translate for a pack."""
+    from .label_file import command
+
+    return command(argv, _prog())
+
+
+COMMANDS = {"init": init_pack, "labels": write_labels, "docs": write_docs, "import": import_pack, "export": export_pack, "serve": serve}
 
 
 def _previews(results) -> None:

@@ -17,10 +17,11 @@ import yaml
 from markupsafe import Markup
 
 from . import design, qr
+from .direction import direction, hyphenates
 from .errors import KitError
 from .imposition import paper_name
+from .labels import base_language, localise_values, with_pack
 from .labels import labels as label_table
-from .labels import localise_values
 from .pack import LoadedPack
 from .parts import Parts
 from .model import Pack
@@ -40,7 +41,10 @@ class Context:
     labels: dict = field(init=False)
 
     def __post_init__(self):
-        self.labels = label_table(self.language, strict=bool(self.options.lang))
+        # The pack's own labels are in its language: --lang another language
+        # prints that language's table instead.
+        own = self.loaded.labels if base_language(self.language) == base_language(self.pack.language) else {}
+        self.labels = with_pack(self.language, own, strict=bool(self.options.lang) and not own)
 
     @property
     def pack(self) -> Pack:
@@ -52,7 +56,7 @@ class Context:
 
     @property
     def values(self) -> dict[str, str]:
-        return localise_values(dict(self.options.values), self.labels)
+        return localise_values(dict(self.options.values), self.language)
 
     def template_context(self) -> dict:
         """What every layout may print: the pack, its labels, the --set values."""
@@ -96,6 +100,8 @@ class Context:
             "subject": pack.citation.text,
             "keywords": ", ".join([pack.id, title]),
             "lang": self.pack.language,  # most words are the pack's: its language picks the hyphenation
+            "dir": direction(self.pack.language),
+            "hyphenate": hyphenates(self.pack.language),
             "created": created,
         }
 

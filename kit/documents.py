@@ -26,7 +26,7 @@ def build_document(
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
     a `data-fit` box (or for the page budget's fit id).
     """
-    glyphs.check(ctx)
+    glyphs.check(ctx, product_id)
     sheet = imposition.parse_sheet(paper)
     meta = ctx.document_meta(title)
     page_css = design.page_css(sheet, **(page or {}))

@@ -9,12 +9,13 @@ in kit/fonts/ counts (that is how a user adds, say, a CJK font).
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
 from pydantic import BaseModel
 
-from .errors import KitError
+from .errors import KitError, Where
 from .paths import FONTS
 
 # Characters that print nothing of their own: controls, and format marks such
@@ -79,18 +80,86 @@ def _describe(chars: list[str]) -> str:
 
 
 HOW_TO_ADD = "add an open-licence font that has them (a .ttf or .otf) to the kit's fonts folder, see kit/fonts/README.md"
+# The fields of a pack each product prints; an item only stops the products
+# that print it. (The pack's own labels print on every product.)
+PRINTED_BY = {
+    "dialogue-cards": {"title", "subtitle", "citation", "links", "dialogue"},
+    "sort-cards": {"title", "citation", "categories", "statements"},
+    "poster": {"title", "citation", "links", "recommendations"},
+    "answer-key": {"title", "citation", "links", "categories", "statements"},
+    "worksheet": {"title", "citation", "categories", "statements"},
+    "guide": {"title", "subtitle", "description", "citation", "contacts", "links", "definitions", "guide"},
+    "alignment": {"citation"},
+}
 
 
-def check(ctx) -> None:
-    """Raise KitError for the first pack text or --set value with characters
-    the shipped fonts do not have."""
-    pack = ctx.pack
-    for path, text in _texts(pack, ()):
+@dataclass(frozen=True)
+class Unprintable:
+    """An item of the pack with characters no shipped font has."""
+
+    field: str  # the pack field it is in: 'statements', 'title', 'labels'
+    item: str  # "statements[3] 'st-04' text"
+    chars: tuple[str, ...]
+    where: Where  # the file and line (or cell) it is written in
+
+    def error(self) -> KitError:
+        return KitError(f"{self.item} has characters the kit's fonts cannot print: {_describe(list(self.chars))}; "
+                        f"{HOW_TO_ADD}", self.where)
+
+    def printed_by(self, product_id: str) -> bool:
+        return self.field == "labels" or self.field in PRINTED_BY.get(product_id, {self.field})
+
+
+def unprintable(loaded) -> list[Unprintable]:
+    """Every item of the pack (and of its own labels) with characters no
+    shipped font has, once each with all of its characters; read once per pack."""
+    cached = getattr(loaded, "_unprintable", None)
+    if cached is not None:
+        return cached
+    pack = loaded.pack
+    found: dict[tuple, Unprintable] = {}
+    texts = list(_texts(pack, ())) + [(("labels",) + path, text) for path, text in _label_texts(loaded.labels, ())]
+    for path, text in texts:
         chars = missing(text)
-        if chars:
+        if not chars:
+            continue
+        # an item of a list is one item, whichever of its fields holds the characters
+        key = path[:2] if len(path) > 1 and isinstance(path[1], int) and path[0] != "labels" else path
+        if key in found:
+            known = found[key]
+            found[key] = replace(known, chars=tuple(dict.fromkeys(known.chars + tuple(chars))))
+            continue
+        if path[0] == "labels":
+            item = f"label {'.'.join(str(p) for p in path[1:])!r}"
+        else:
             item = _item_name(pack, path)
-            raise KitError(f"{item} has characters the kit's fonts cannot print: {_describe(chars)}; {HOW_TO_ADD}",
-                           ctx.loaded.where(path))
+        found[key] = Unprintable(str(path[0]), item, tuple(chars), loaded.where(path))
+    loaded._unprintable = list(found.values())
+    return loaded._unprintable
+
+
+def _label_texts(value, path: tuple):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _label_texts(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _label_texts(inner, path + (index,))
+
+
+def blocking(loaded, product_id: str) -> list[Unprintable]:
+    """The unprintable items this product prints: each stops it."""
+    return [u for u in unprintable(loaded) if u.printed_by(product_id)]
+
+
+def check(ctx, product_id: str) -> None:
+    """Raise KitError for the first text this product prints (pack text or
+    --set value) with characters the shipped fonts do not have."""
+    problems = blocking(ctx.loaded, product_id)
+    if problems:
+        raise problems[0].error()
     for key, value in ctx.options.values:
         chars = missing(value)
         if chars:

@@ -1,7 +1,9 @@
-"""The words layouts print themselves, one YAML table per language."""
+"""The words layouts print themselves: one YAML table per language, a pack's
+own table over it, and dates as the language writes them (CLDR, via Babel)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import lru_cache
 
@@ -17,23 +19,71 @@ def available() -> list[str]:
     return sorted(p.stem for p in LABELS_DIR.glob("*.yaml"))
 
 
+def base_language(language: str) -> str:
+    """'nl-BE' -> 'nl'."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
 @lru_cache(maxsize=8)
 def labels(language: str, strict: bool = False) -> dict:
     """Labels for `language` ('nl', 'nl-BE' -> 'nl'); English fills any gap.
 
     A pack in a language without a table prints English labels around its own
-    words; asking for such a language explicitly (`strict`) is an error.
+    words, unless it brings a table of its own (`with_pack`); asking for such a
+    language explicitly (`strict`) is an error. The table is shared: never
+    change it, `with_pack` makes a copy.
     """
-    base = language.split("-")[0].lower()
+    base = base_language(language)
     if base not in available():
         if strict:
-            raise KitError(f"no labels for language {language!r}; available: {', '.join(available())}")
+            raise KitError(f"no labels for language {language!r}; available: {', '.join(available())}; "
+                           "a pack in another language may bring its own labels (labels.yaml, see docs/content-format.md)")
         base = FALLBACK
     table = dict(_read(FALLBACK))
-    table.update(_read(base))
+    for key, value in _read(base).items():
+        if isinstance(value, dict) and isinstance(table.get(key), dict):
+            value = {**table[key], **value}
+        table[key] = value
     return table
 
 
+def with_pack(language: str, own: dict, strict: bool = False) -> dict:
+    """The built-in table of `language` with a pack's own labels over it, key by
+    key (a nested table such as `sources` entry by entry)."""
+    table = dict(labels(language, strict))
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(table.get(key), dict):
+            value = {**table[key], **value}
+        table[key] = value
+    return table
+
+
+def english() -> dict:
+    """What a pack's own labels are checked against: the English table, and
+    the guide's line per product (kept with each product, `product.yaml`)."""
+    return reference(FALLBACK)
+
+
+PRINT_ITEMS = "guide_print_items"  # a pack's own lines for the guide's list, by product id
+
+
+@lru_cache(maxsize=8)
+def reference(language: str) -> dict:
+    """The built-in table of `language` with `guide_print_items`, the products'
+    own guide lines in that language (English filling gaps): every key a pack may word."""
+    table = dict(labels(language))
+    items = {}
+    for path in sorted(LABELS_DIR.parent.glob("*/product.yaml")):
+        with open(path, encoding="utf-8") as f:
+            words = yaml.safe_load(f) or {}
+        own = {**words.get(FALLBACK, {}), **words.get(base_language(language), {})}
+        if own.get("print_item"):
+            items[path.parent.name] = own["print_item"]
+    table[PRINT_ITEMS] = items
+    return table
+
+
+@lru_cache(maxsize=8)
 def _read(code: str) -> dict:
     with open(LABELS_DIR / f"{code}.yaml", encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -42,26 +92,30 @@ def _read(code: str) -> dict:
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-def format_date(value: str, table: dict) -> str:
-    """'2026-12-04' -> '4 December 2026' / '4. Dezember 2026' as the table writes dates;
-    anything that is not a real ISO date is printed as given."""
+def format_date(value: str, language: str) -> str:
+    """'2026-12-04' -> '4 December 2026', '4. Dezember 2026', '٤ ديسمبر ٢٠٢٦' as
+    CLDR says `language` writes a date in full; anything that is not a real ISO
+    date is printed as given."""
     match = ISO_DATE.match(value.strip())
-    months = table.get("months") or []
-    if not match or len(months) != 12:
+    if not match:
         return value
-    year, month, day = (int(g) for g in match.groups())
-    import datetime
-
     try:
-        datetime.date(year, month, day)
+        day = datetime.date(*(int(g) for g in match.groups()))
     except ValueError:
         return value
-    return table["date_format"].format(day=day, month=months[month - 1], year=year)
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date as babel_date
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse(FALLBACK)
+    return babel_date(day, format="long", locale=locale)
 
 
-def localise_values(values: dict[str, str], table: dict) -> dict[str, str]:
-    """The --set values as printed: a date in the language of the labels."""
+def localise_values(values: dict[str, str], language: str) -> dict[str, str]:
+    """The --set values as printed: a date in the pack's language."""
     out = dict(values)
     if out.get("date"):
-        out["date"] = format_date(out["date"], table)
+        out["date"] = format_date(out["date"], language)
     return out

@@ -21,6 +21,13 @@ def json_schema() -> str:
     schema = Pack.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Content pack (pack.yaml)"
+    # Read beside the model, by kit/pack_labels.py, against the English table.
+    schema["properties"]["labels"] = {
+        "type": "object",
+        "title": "Labels",
+        "description": "The pack's own wording of what the kit prints itself, key by key "
+        "(`findings-kit labels LANG FILE` lists every key); or a labels.yaml file in the pack folder.",
+    }
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

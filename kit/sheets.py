@@ -223,7 +223,7 @@ def build_cards(
     groups: list[CardGroup],
     fit: Fit,
 ) -> Built:
-    glyphs.check(ctx)
+    glyphs.check(ctx, product_id)
     pages = impose(ctx, groups)
     sheet = imposition.parse_sheet(ctx.options.paper)
     meta = ctx.document_meta(title)

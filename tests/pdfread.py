@@ -434,3 +434,71 @@ def misplaced_backs(pages: list[Sheet], duplex: str, offset=(0.0, 0.0), toleranc
                     + ", ".join(f"({f.centre[0]:.2f}, {f.centre[1]:.2f}) {f.size()}" for f in faces)
                 )
     return problems
+
+
+# --- Characters as placed: boxes and fonts, read by pdfium -------------------
+
+
+@dataclass(frozen=True)
+class Char:
+    """One character on a page: its box in mm from the top-left, and the font drawing it."""
+
+    char: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+    font: str  # the embedded font's name without its subset prefix: 'Noto-Sans-Math-Bold'
+    baseline: float = 0.0  # mm from the top: the same for every font of a line
+
+
+def chars_of(path: Path) -> list[list[Char]]:
+    """The characters of every page, in the order pdfium reads them."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pages = []
+        for page in pdf:
+            height = page.get_height()
+            textpage = page.get_textpage()
+            found = []
+            buffer = ctypes.create_string_buffer(256)
+            flags = ctypes.c_int()
+            origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+            for index in range(textpage.count_chars()):
+                char = textpage.get_text_range(index, 1)
+                if not char or char.isspace():
+                    continue
+                left, bottom, right, top = textpage.get_charbox(index, loose=True)  # the line's height, not the ink's
+                size = raw.FPDFText_GetFontInfo(textpage.raw, index, buffer, len(buffer), ctypes.byref(flags))
+                font = buffer.raw[: max(size - 1, 0)].decode("utf-8", "replace").partition("+")[2] or \
+                    buffer.raw[: max(size - 1, 0)].decode("utf-8", "replace")
+                raw.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(origin_x), ctypes.byref(origin_y))
+                found.append(Char(char, left / PT_PER_MM, (height - top) / PT_PER_MM,
+                                  right / PT_PER_MM, (height - bottom) / PT_PER_MM, font,
+                                  (height - origin_y.value) / PT_PER_MM))
+            pages.append(found)
+        return pages
+    finally:
+        pdf.close()
+
+
+def lines_of(chars: list[Char], gap_mm: float = 4.0) -> list[list[Char]]:
+    """Characters grouped into lines as a reader sees them: the same baseline
+    band, left to right, split where a gap wider than `gap_mm` separates columns."""
+    rows: list[list[Char]] = []
+    for char in sorted(chars, key=lambda c: (c.baseline, c.left)):
+        if rows and abs(rows[-1][0].baseline - char.baseline) < 0.3:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda c: c.left)
+        current = [row[0]]
+        for char in row[1:]:
+            if char.left - current[-1].right > gap_mm:
+                lines.append(current)
+                current = []
+            current.append(char)
+        lines.append(current)
+    return lines

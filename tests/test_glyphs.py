@@ -95,3 +95,36 @@ def test_latin_and_punctuation_are_covered_without_reading_a_font():
     for code in [*range(0x20, below), *range(start, end)]:
         if unicodedata.category(chr(code)) not in ("Cc", "Cf", "Cn"):
             assert code in glyphs.covered(), hex(code)
+
+
+SYMBOLS = "→ ← ↑ ↓ ⇒ ⟶ ✓ ✔ ✗ ✘ ☐ ☑ ☒ ≥ ≤ ≠ ≈ ± × ÷ • ★ ∞ √ ∑ ➜ ❖"
+
+
+def test_the_symbols_people_type_are_in_the_shipped_fonts():
+    assert glyphs.missing(SYMBOLS) == []
+
+
+def test_the_symbol_fonts_ship_with_their_licence():
+    from kit.paths import FONTS
+
+    readme = (FONTS / "README.md").read_text(encoding="utf-8")
+    for name in ("NotoSansSymbols2-Regular.ttf", "NotoSansMath-Regular.ttf"):
+        assert (FONTS / name).is_file()
+    assert "Noto Sans Math" in readme and "Noto Sans Symbols 2" in readme and "OFL-Noto.txt" in readme
+    assert "Open Font License" in (FONTS / "OFL-Noto.txt").read_text(encoding="utf-8")
+
+
+def test_an_unprintable_item_is_one_report_with_all_its_characters(tmp_path):
+    from kit.pack import load_pack
+
+    files = dict(ENGLISH_PACK)
+    files["statements.yaml"] = files["statements.yaml"].replace(
+        "Pupils notice calmer classrooms.", f"Pupils notice {CJK} calmer classrooms.")
+    files["categories.yaml"] = files["categories.yaml"].replace("label: Risks", "label: Risks 危")
+    loaded = load_pack(write_pack(tmp_path / "pack", files))
+    found = glyphs.unprintable(loaded)
+    assert [(u.field, u.item.split(" ")[0]) for u in found] == [("categories", "categories[3]"),
+                                                                   ("statements", "statements[6]")]
+    assert found[1].chars == tuple(CJK) and found[1].line and str(found[1].file).endswith("statements.yaml")
+    # only the products that print categories or statements are stopped by them
+    assert [p for p in glyphs.PRINTED_BY if glyphs.blocking(loaded, p)] == ["sort-cards", "answer-key", "worksheet"]

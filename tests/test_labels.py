@@ -10,15 +10,13 @@ import pytest
 import yaml
 from conftest import ROOT, run_cli
 
-from kit.labels import format_date, labels
+from kit.labels import format_date
 
 LABELS = ROOT / "layouts" / "labels"
 TABLES = sorted(p.stem for p in LABELS.glob("*.yaml"))
 # Keys looked up through a variable: `labels[key]` over these lists in the guide and worksheet
 # (`--set` fields), `labels['duplex_' + mode]` in the alignment sheet.
 DYNAMIC = {"school", "team", "date", "facilitator", "duplex_long", "duplex_short", "duplex_fold"}
-# Read by kit/labels.py to write dates.
-FORMATS = {"date_format", "months"}
 
 
 def _table(code: str) -> dict:
@@ -70,11 +68,10 @@ def test_every_label_key_is_printed_by_some_layout_or_code():
             rf"labels\.{key}\b",
             rf"labels\[['\"]{key}['\"]\]",
             rf"labels\.get\(['\"]{key}['\"]",
+            rf"print_steps=\([^)]*['\"]{key}['\"]",  # a product's how-to-print lines (Product.how_to_print)
         ]
         if key in DYNAMIC:
             continue  # looked up through a variable: printed, as the next test reads from the PDFs
-        if key in FORMATS:
-            patterns = [rf"\[['\"]{key}['\"]\]|\.get\(['\"]{key}['\"]"]
         if not any(re.search(p, code) for p in patterns):
             unused.append(key)
     assert not unused, f"label keys no layout prints: {unused}"
@@ -107,7 +104,8 @@ def test_the_labels_looked_up_through_a_variable_are_printed(english_pack, tmp_p
 
 def test_every_key_a_layout_prints_is_in_the_tables():
     english = _table("en")
-    used = set(re.findall(r"labels\.([a-z_]+)\b", _code())) - {"get", "format"}
+    # (file names such as labels.yaml and pack_labels.py are not keys)
+    used = set(re.findall(r"(?<![\w/])labels\.([a-z_]+)\b", _code())) - {"get", "format", "yaml", "yml", "py"}
     used |= set(re.findall(r"labels\[['\"]([a-z_]+)['\"]\]", _code()))
     assert not sorted(used - set(english)), "layouts print label keys the tables do not have"
 
@@ -116,16 +114,16 @@ def test_every_key_a_layout_prints_is_in_the_tables():
     "code, expected",
     [
         ("nl", "4 december 2026"),
-        ("en", "4 December 2026"),
+        ("en", "December 4, 2026"),  # CLDR's English is the United States'; en-GB writes 4 December 2026
         ("fr", "4 décembre 2026"),
         ("de", "4. Dezember 2026"),
     ],
 )
 def test_dates_are_written_the_way_the_language_writes_them(code, expected):
-    assert format_date("2026-12-04", labels(code)) == expected
+    assert format_date("2026-12-04", code) == expected
     # what is not a date is printed as given
-    assert format_date("2026-13-04", labels(code)) == "2026-13-04"
-    assert format_date("volgende week", labels(code)) == "volgende week"
+    assert format_date("2026-13-04", code) == "2026-13-04"
+    assert format_date("volgende week", code) == "volgende week"
 
 
 def test_a_french_guide_prints_french_labels_dates_and_page_numbers(tmp_path):
@@ -155,3 +153,37 @@ def test_pack_text_is_hyphenated_in_the_packs_language(english_pack, tmp_path):
     reader = PdfReader(tmp_path / "staff-wellbeing" / "answer-key.pdf")
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "Je Kategorie: ihre Definition" in reader.pages[0].extract_text()  # German labels
+
+
+def test_a_packs_own_labels_override_its_languages_table_key_by_key():
+    from kit.labels import with_pack
+
+    dutch = with_pack("nl", {"poster": "Onze aanbevelingen", "sources": {"report": "bevinding"}})
+    assert dutch["poster"] == "Onze aanbevelingen"
+    assert dutch["sources"]["report"] == "bevinding"
+    assert dutch["sources"]["kit"] == _table("nl")["sources"]["kit"]  # the rest of a table stays Dutch
+    assert dutch["notes"] == _table("nl")["notes"]
+    # a language without a table of the kit's: the pack's words, then English
+    ukrainian = with_pack("uk", {"notes": "Нотатки"})
+    assert ukrainian["notes"] == "Нотатки" and ukrainian["poster"] == _table("en")["poster"]
+    assert _table("nl")["poster"] != "Onze aanbevelingen"  # the shared table is not changed
+
+
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ({"poster": 12}, "'poster' must be text"),
+        ({"sources": "bevinding"}, "'sources' is a table of its own"),
+        ({"sources": {"raport": "x"}}, "unknown label 'sources.raport'; did you mean 'report'"),
+        ({"default_guide": [{"title": "Open", "minutes": 10}]}, "lacks text"),
+        ({"default_guide": [{"title": "Open", "minutes": "ten", "text": "x"}]}, "must be a whole number"),
+        ({"alignment_current": "offset {x}"}, "{x}, {y}"),
+    ],
+)
+def test_a_packs_labels_are_checked_against_english(table, said):
+    from kit.errors import KitError
+    from kit.pack_labels import check
+
+    with pytest.raises(KitError) as caught:
+        check(table, lambda path: ("labels.yaml", 7))
+    assert said in str(caught.value) and "labels.yaml:7" in str(caught.value)

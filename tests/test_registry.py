@@ -132,7 +132,7 @@ def test_a_new_product_is_on_the_page_and_built_by_the_api(plugin):
 
     from kit.web.app import create_app
 
-    with TestClient(create_app(workers=1)) as client:
+    with TestClient(create_app(workers=1), base_url="http://127.0.0.1") as client:  # a host the server accepts
         page = client.get("/", headers={"accept-language": "nl"}).text
         assert 'value="handout"' in page and "Hand-out met de uitspraken" in page
         answer = client.post("/api/build", data={"pack": "collectief-leren", "products": "handout"})

@@ -271,7 +271,7 @@ def test_no_url_reads_a_file_it_was_not_built_to_serve(server):
 def test_a_token_is_required_for_every_request_when_set():
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(token="s3cret", workers=1)) as client:
+    with TestClient(create_app(token="s3cret", workers=1), base_url="http://127.0.0.1") as client:
         for path in ("/", "/healthz", "/docs", "/static/htmx.min.js", "/openapi.json"):
             assert client.get(path).status_code == 403, path
             assert client.get(path, params={"token": "wrong"}).status_code == 403, path
@@ -387,3 +387,41 @@ def test_a_product_the_pack_has_nothing_for_is_left_out_and_named(server, tmp_pa
     response = build(base, pack="teamleren", products="poster,alignment")
     assert sorted(pdfs_of(response, tmp_path)) == ["alignment.pdf"]
     assert response.headers["x-kit-skipped"].startswith("poster: the pack has no recommendations")
+
+
+def test_an_uploaded_pack_brings_its_own_labels_as_a_file_or_a_sheet(server, tmp_path):
+    import openpyxl
+
+    from kit.pack import load_pack
+    from kit.pack.export import write_workbook
+
+    base, _ = server
+    labels = "answer_key: Sleutel voor de begeleider\ncode: Nummer\n"
+    response = build(base, products="answer-key",
+                     files={"pack_file": ("wellbeing.zip", pack_zip(**{"labels.yaml": labels}), "application/zip")})
+    (tmp_path / "zip").mkdir()
+    pdf = pdfs_of(response, tmp_path / "zip")["answer-key.pdf"]
+    assert contains(text(pdf), "Sleutel voor de begeleider")
+
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    for name, source in ENGLISH_PACK.items():
+        (folder / name).write_text(source, encoding="utf-8")
+    book = tmp_path / "wellbeing.xlsx"
+    write_workbook(load_pack(folder).pack, book)
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook.create_sheet("labels")
+    sheet.append(["key", "value"])
+    sheet.append(["answer_key", "Sleutel uit het werkblad"])
+    workbook.save(book)
+    response = build(base, products="answer-key", files={"pack_file": ("wellbeing.xlsx", book.read_bytes())})
+    (tmp_path / "xlsx").mkdir()
+    pdf = pdfs_of(response, tmp_path / "xlsx")["answer-key.pdf"]
+    assert contains(text(pdf), "Sleutel uit het werkblad")
+
+    # a misspelt key is named as the command line names it, with its file and line
+    broken = build(base, products="answer-key",
+                   files={"pack_file": ("wellbeing.zip", pack_zip(**{"labels.yaml": "anser_key: Sleutel\n"}))})
+    assert broken.status_code == 422
+    body = broken.json()
+    assert "'anser_key'" in body["error"] and body["line"] == 1 and body["file"].endswith("labels.yaml")

@@ -48,13 +48,17 @@ def shots(tmp_path_factory) -> Path:
     return folder
 
 
-def new_page(browser, base, locale="en-GB"):
+def new_page(browser, base, locale="en-GB", untick=True):
+    """A first visit; with `untick`, the products ticked by default are unticked, so
+    that each test ticks the ones it builds (the defaults: test_web_hardening.py)."""
     context = browser.new_context(locale=locale, accept_downloads=True, viewport={"width": 1100, "height": 900})
     outside = []
     context.route(lambda url: not url.startswith(base), lambda route: (outside.append(route.request.url), route.abort()))
     page = context.new_page()
     page.outside_requests = outside
     page.goto(base)
+    if untick:
+        page.evaluate("""() => document.querySelectorAll('input[name="products"]').forEach(b => { b.checked = false; })""")
     return page
 
 
@@ -91,7 +95,7 @@ def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
     page.get_by_label("Poster", exact=True).check()
     page.get_by_label("Sort cards").check()
     page.get_by_label("School").fill("De Linde")
-    page.get_by_label("Date").fill("4 december 2026")
+    page.get_by_label("Date").fill("2026-12-04")  # a date input: picked, sent as ISO
     page.screenshot(path=shots / "02-filled.png", full_page=True)
     page.get_by_role("button", name="Build").click()
     page.locator("#job").wait_for(timeout=30_000)
@@ -108,6 +112,7 @@ def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
     pdfs = zip_of(info.value, tmp_path)
     assert sorted(pdfs) == ["poster.pdf", "sort-cards.pdf"]
     assert contains(text(pdfs["poster.pdf"]), "De Linde")
+    assert contains(text(pdfs["poster.pdf"]), "4 december 2026")  # the Dutch pack's way of writing it (CLDR)
 
     with page.expect_popup() as popup:
         page.locator("#result-poster .thumbs a").first.click()

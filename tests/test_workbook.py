@@ -162,7 +162,8 @@ def test_unknown_column_and_sheet_are_errors(exported, tmp_path):
     book = openpyxl.load_workbook(exported["collectief-leren"])
     letter = extra_column(book)
     book.save(tmp_path / "c.xlsx")
-    expected = f"{tmp_path / 'c.xlsx'}: sheet statements, row 1, column {letter}: unknown field 'txet'"
+    expected = (f"{tmp_path / 'c.xlsx'}: sheet statements, row 1, column {letter}: "
+                "unknown field 'txet' (did you mean 'text'?)")
     assert _error(tmp_path / "c.xlsx") == expected
 
     book = openpyxl.load_workbook(exported["collectief-leren"])

@@ -15,6 +15,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from ..model import Pack
+from ..suggest import did_you_mean
 
 # Numbered columns written for a list even when the pack uses fewer, so there is room to add one.
 SPARE_LIST_COLUMNS = 3
@@ -90,7 +91,8 @@ def leaf(model: type[BaseModel], parts: list[str]) -> Leaf:
         name = parts[index]
         info = current.model_fields.get(name) if isinstance(current, type) else None
         if info is None:
-            raise ValueError(f"unknown field {'.'.join(parts[: index + 1])!r}")
+            hint = did_you_mean(name, list(current.model_fields)) if isinstance(current, type) else ""
+            raise ValueError(f"unknown field {'.'.join(parts[: index + 1])!r}{hint}")
         required = required and info.is_required()
         kind, inner = _strip_annotation(info.annotation)
         index += 1

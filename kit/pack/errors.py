@@ -6,7 +6,8 @@ for `loaded` to say (a line, or a cell).
 
 from __future__ import annotations
 
-from ..model import PathError
+from ..model import Pack, PathError
+from ..suggest import unknown_field_hint
 
 
 def error_path(error: dict) -> tuple[tuple, str | None]:
@@ -37,7 +38,8 @@ def describe(error: dict) -> tuple[tuple, str]:
         return loc, given
     kind = error["type"]
     if kind == "extra_forbidden":
-        return loc, f"unknown field {loc[-1]!r}" + (f" in {dotted_name(loc[:-1])}" if len(loc) > 1 else "")
+        return loc, (f"unknown field {loc[-1]!r}" + (f" in {dotted_name(loc[:-1])}" if len(loc) > 1 else "")
+                     + unknown_field_hint(Pack, loc))
     if kind == "missing":
         return loc, f"missing field {loc[-1]!r}" + (f" in {dotted_name(loc[:-1])}" if len(loc) > 1 else "")
     if kind == "string_too_long":

@@ -41,7 +41,8 @@ The format of each field: docs/content-format.md in the findings-kit repository.
 REQUIRED_FILL = "FFF2CC"
 # Help for pack fields whose model gives no description (the model's own description wins).
 PACK_HELP = {
-    "language": "Language of the pack, e.g. nl, en, fr, de: picks the words the layouts print themselves.",
+    "language": "Language of the pack, e.g. nl, en, fr, de, uk, ar: picks the words the kit prints itself "
+                "(or give them in a sheet named labels), right-to-left pages and how dates print.",
     "title": "Printed on every product.",
     "subtitle": "Printed under the title.",
     "description_source": "Where the description comes from: report, summary or kit.",

@@ -17,6 +17,7 @@ from ..model import Pack
 from .errors import column_name
 
 PACK_FILE = "pack.yaml"
+LABELS_KEY = "labels"  # labels.yaml, a `labels` section of pack.yaml or a `labels` sheet: the pack's own label table
 
 
 @dataclass
@@ -26,6 +27,7 @@ class LoadedPack:
     files: list[Path]
     # (section, index, field...) -> where it is written, for error messages after loading
     lines: dict[tuple, Where] = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # the pack's own labels (kit/pack_labels.py), checked
 
     def where(self, path: tuple) -> Where:
         return lookup(self.lines, path, Where(self.folder / PACK_FILE))

@@ -12,15 +12,17 @@ from .table_loader import PACK_SHEET, README_SHEET
 from .yaml_loader import load_yaml_pack
 
 
-def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
-    """The commented starter pack (kit/new_pack/) as a workbook; its comments go to the README sheet."""
+def starter_workbook(template: Path, pack_id: str, target: Path, language: str = "en") -> Path:
+    """The commented starter pack (kit/new_pack/) as a workbook; its comments go to the README sheet.
+    In a language the kit has no labels for, a `labels` sheet holds the kit's words to translate."""
     import openpyxl
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pack"
         shutil.copytree(template, folder, ignore=shutil.ignore_patterns("__pycache__"))
         main_file = folder / "pack.yaml"
-        main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id), encoding="utf-8")
+        main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id)
+                             .replace("language: en", f"language: {language}"), encoding="utf-8")
         pack = load_yaml_pack(folder).pack
         notes = []
         for file in sorted(folder.glob("*.yaml")):
@@ -42,4 +44,10 @@ def starter_workbook(template: Path, pack_id: str, target: Path) -> Path:
     for sheet, note in notes:
         readme.append([f"sheet {sheet}: {note.replace('`', '')}"])
         readme.cell(readme.max_row, 1).alignment = openpyxl.styles.Alignment(wrap_text=True)
+    from ..labels import available, base_language
+
+    if base_language(language) not in available():
+        from ..label_file import add_sheet
+
+        add_sheet(book, language)
     return save_workbook(book, target)

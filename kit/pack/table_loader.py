@@ -31,9 +31,11 @@ from ..model import Pack
 from .columns import Leaf, item_model, leaf, list_sections
 from .errors import describe_cell
 from .files import read_file
-from .loaded import TablePack, locate
+from ..xlsx_guard import check_workbook
+from .loaded import LABELS_KEY, TablePack, locate
 
 PACK_SHEET = "pack"
+LABELS_SHEET = LABELS_KEY  # the pack's own labels: key / value rows (kit/pack_labels.py)
 README_SHEET = "README"
 MAX_ROWS = 6000
 MAX_COLUMNS = 1000
@@ -102,6 +104,7 @@ def _read_workbook(path: Path) -> dict[str, Table]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     data = read_file(path)  # a regular file within the size limit, never a pipe or device
+    check_workbook(data, path)  # bounded before openpyxl trusts what the file claims
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
@@ -320,9 +323,10 @@ def _build(tables: dict[str, Table], source: Path, files: list[Path], origin: Wh
     if PACK_SHEET not in tables:
         raise KitError(f"no sheet named {PACK_SHEET!r} with the pack's id, language, title, ...", source)
     for name, table in tables.items():
-        if name != PACK_SHEET and name not in sections:
+        if name not in (PACK_SHEET, LABELS_SHEET) and name not in sections:
             raise KitError(
-                f"unknown sheet {name!r}; sheets are named {PACK_SHEET}, {', '.join(sections)} (and {README_SHEET})",
+                f"unknown sheet {name!r}; sheets are named {PACK_SHEET}, {', '.join(sections)} "
+                f"(and {README_SHEET}, {LABELS_SHEET})",
                 table.where,
             )
     data, cells, _ = _pack_rows(tables[PACK_SHEET])
@@ -345,4 +349,39 @@ def _build(tables: dict[str, Table], source: Path, files: list[Path], origin: Wh
         path, message = describe_cell(exc.errors()[0])
         raise KitError(message, locate(path, cells, rows, origin)) from None
     folder = source if source.is_dir() else source.parent
-    return TablePack(pack=pack, folder=folder, files=files, cells=cells, rows=rows, origin=origin)
+    own = _labels_sheet(tables[LABELS_SHEET]) if LABELS_SHEET in tables else {}
+    return TablePack(pack=pack, folder=folder, files=files, cells=cells, rows=rows, origin=origin, labels=own)
+
+
+def _labels_sheet(table: Table) -> dict:
+    """The `labels` sheet: key / value rows (other columns, such as the English text, are help)."""
+    from ..pack_labels import check, from_rows
+
+    header = [h.lower() if h else h for h in table.header]
+    if "key" not in header or "value" not in header:
+        raise KitError("row 1 must name the columns key and value", table.where)
+    key_at, value_at = header.index("key"), header.index("value")
+    text = Leaf("str", str, False, "")
+    rows = []
+    for number, values in table.rows:
+        key = values[key_at] if key_at < len(values) else None
+        value = values[value_at] if value_at < len(values) else None
+        if _empty(key):
+            if not _empty(value):
+                raise KitError("a value without a key", table.cell(number, "key"))
+            continue
+        if _empty(value):
+            continue  # left empty: the built-in table's text
+        key = str(key).strip()
+        expected = Leaf("int", int, False, "") if key.endswith(".minutes") else text
+        value = _cell_value(value, expected, table.cell(number, "value"))
+        rows.append((key, value, table.cell(number, "value")))
+    data, cells = from_rows(rows)
+
+    def where(path):  # as pack_labels reads it: (file, line)
+        for n in range(len(path), -1, -1):
+            if cells.get(path[:n]):
+                return cells[path[:n]].text(), None
+        return table.where.text(), None
+
+    return check(data, where)

@@ -16,9 +16,10 @@ from pydantic import ValidationError
 
 from ..errors import KitError, Where
 from ..model import MAX_ITEMS, SECTION_FILES, Pack
+from ..suggest import first_error
 from .errors import describe
 from .files import check_folder, read_file, yaml_files
-from .loaded import PACK_FILE, LoadedPack, lookup
+from .loaded import LABELS_KEY, PACK_FILE, LoadedPack, lookup
 
 # libyaml's parser where PyYAML has it (ten times faster); both only build plain data.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -163,13 +164,19 @@ def load_yaml_pack(folder: Path) -> LoadedPack:
     files = [main_file]
 
     by_section: dict[str, Path] = {}
+    labels = data.pop(LABELS_KEY, None)
     for file in files_in_folder:
         if file.name == PACK_FILE:
             continue
         section = file.stem
+        if section == LABELS_KEY:
+            labels = _labels_file(file, labels, lines)
+            files.append(file)
+            continue
         if section not in SECTION_FILES:
             raise KitError(
-                f"unknown pack file; section files are named {', '.join(s + '.yaml' for s in SECTION_FILES)}",
+                f"unknown pack file; section files are named {', '.join(s + '.yaml' for s in SECTION_FILES)}"
+                f" (and {LABELS_KEY}.yaml for the pack's own labels)",
                 file,
             )
         if section in by_section:
@@ -197,6 +204,28 @@ def load_yaml_pack(folder: Path) -> LoadedPack:
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        path, message = describe(exc.errors()[0])
+        path, message = describe(first_error(exc.errors()))
         raise KitError(message, lookup(lines, path, Where(main_file))) from None
-    return LoadedPack(pack=pack, folder=folder, files=files, lines=lines)
+    from ..pack_labels import check as check_labels
+
+    def where(path):  # as pack_labels reads it: (file, line)
+        found = lookup(lines, (LABELS_KEY,) + path, Where(main_file))
+        return found.text(), found.line
+
+    own = check_labels(labels, where)
+    return LoadedPack(pack=pack, folder=folder, files=files, lines=lines, labels=own)
+
+
+def _labels_file(file: Path, given, lines: dict):
+    """The table of labels.yaml, its lines recorded under ('labels', key, ...)."""
+    if given is not None:
+        raise KitError(f"labels are also given in {PACK_FILE}; keep them in one place", file)
+    data, node = _parse(file)
+    if data is None:
+        raise KitError("the file is empty (or holds only comments); give the labels as key: text, "
+                       "or delete the file", file)
+    if not isinstance(data, dict):
+        raise KitError(f"{file.name} must be a table of key: text (page_of: \"page {{n}} of {{total}}\", ...)",
+                       file, 1)
+    _record_lines(node, file, (LABELS_KEY,), lines)
+    return data

@@ -8,6 +8,7 @@ from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
+from ..imposition import paper_name
 from . import all_products
 
 # The title shrinks from its layout size to 12 pt, then breaks long words.
@@ -50,8 +51,14 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
 
 
 def _print_items(ctx: Context, products: list) -> list[str]:
-    """One line per product of this build: its own `print_item`."""
-    items = (p.print_item(ctx.language, getattr(ctx.options, p.paper_option)) for p in products)
+    """One line per product of this build: its own `print_item`, or the pack's
+    wording of it (its labels' `guide_print_items`)."""
+    own = ctx.labels.get("guide_print_items") or {}
+    items = (
+        own[p.id].replace("{paper}", paper_name(getattr(ctx.options, p.paper_option))) if p.id in own
+        else p.print_item(ctx.language, getattr(ctx.options, p.paper_option))
+        for p in products
+    )
     return [item for item in items if item]
 
 

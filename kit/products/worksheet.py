@@ -5,6 +5,8 @@ a line for an example; then room for notes."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
@@ -18,13 +20,16 @@ EMPTY_LINES = 6  # writing lines under a question that has no statements
 NOTE_LINES = 7
 
 
-def default_prompt(ctx: Context, label: str) -> str:
+def default_prompt(ctx: Context, label: str) -> Markup:
     """'Which drivers do you recognise?': the label in running text, lower
     case where the language writes its nouns so (not German, not acronyms)."""
     word = label
     if ctx.language.split("-")[0] != "de" and not label[1:2].isupper():
         word = label[:1].lower() + label[1:]
-    return ctx.labels["worksheet_prompt"].replace("{label}", word)
+    # The label is isolated (<bdi>): a right-to-left label in a left-to-right
+    # sentence, or the other way round, keeps its own order and punctuation.
+    before, _, after = ctx.labels["worksheet_prompt"].partition("{label}")
+    return Markup("{}<bdi>{}</bdi>{}").format(before, word, after)  # format() escapes all three
 
 
 def build(ctx: Context) -> Built:

@@ -55,16 +55,21 @@ def serve(argv: list[str]) -> int:
               "can use this server", file=sys.stderr)
     _check_port(args.host, args.port)
 
-    import uvicorn
-
     from .app import create_app
+    from .lifecycle import Server, config
 
     shown = f"[{args.host}]" if ":" in args.host else args.host
     if args.host in ("0.0.0.0", "::"):
         shown = socket.gethostname()
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
-    server = uvicorn.Server(uvicorn.Config(create_app(token), host=args.host, port=args.port,
-                                           log_level="warning", lifespan="on"))
+    app = create_app(token, host=args.host)
+
+    def abandon_builds():  # Ctrl-C: stop now, not when the running builds are done
+        builder = getattr(app.state, "builder", None)
+        if builder is not None:
+            builder.stop()
+
+    server = Server(config(app, args.host, args.port), on_stop=abandon_builds)
 
     def announce():
         while not server.started and not server.should_exit:

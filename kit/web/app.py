@@ -20,15 +20,18 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..build import Result, Status
+from ..build import Status
 from ..errors import KitError
 from ..pack import load_pack
 from ..paths import CONTENT, DEFAULT_PACK_ID
-from ..products import get
+from ..products import default_ids, get
 from . import forms
+from .guard import BodyLimit, Guard
 from .jobs import Builder, Job
+from .lifecycle import Stopping, off_loop
+from .loading import XLSX, load_for_request, products_made, result_error, workbook_bytes
 from .previews import preview_path
-from .uploads import MAX_UPLOAD_BYTES, SPREADSHEET_SUFFIXES, UploadRefused, safe_name, save_upload
+from .uploads import MAX_UPLOAD_BYTES
 from .words import pick_language, words
 
 HERE = Path(__file__).resolve().parent
@@ -57,40 +60,6 @@ def shipped_packs() -> dict[str, tuple[Path, str]]:
     return packs
 
 
-class BodyLimit:
-    """Refuse request bodies over the limit with 413, counted as they arrive."""
-
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            return await _too_large(scope, send)
-        seen = 0
-        refused = False
-
-        async def counted():
-            nonlocal seen, refused
-            message = await receive()
-            if message["type"] == "http.request" and not refused:
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    # Answer now; the app sees a client that went away (its own answer is dropped).
-                    refused = True
-                    await _too_large(scope, send)
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def watched(message):
-            if not refused:
-                await send(message)
-
-        await self.app(scope, counted, watched)
-
-
 async def _too_large(scope, send):
     headers = dict(scope.get("headers") or [])
     if b"hx-request" in headers:  # the page: said next to the upload field
@@ -106,13 +75,15 @@ async def _too_large(scope, send):
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
+def create_app(token: str | None = None, workers: int | None = None, host: str = "127.0.0.1") -> FastAPI:
     state: dict = {}
 
     @asynccontextmanager
     async def lifespan(app):
         state["builder"] = app.state.builder = Builder(workers)
         state["packs"] = shipped_packs()
+        state["makes"] = {i: products_made(folder) for i, (folder, _) in state["packs"].items()}
+        state["workbooks"] = {}
         try:
             yield
         finally:
@@ -125,13 +96,11 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's own page loads its scripts from a CDN; ours is offline
         redoc_url=None,
     )
-    app.add_middleware(BodyLimit, limit=MAX_UPLOAD_BYTES)
+    app.add_middleware(BodyLimit, limit=MAX_UPLOAD_BYTES, answer=_too_large)
+    app.add_middleware(Guard, host=host, token=token)  # added last: runs first
 
     @app.middleware("http")
-    async def guard(request: Request, call_next):
-        if token and not secrets.compare_digest(request.query_params.get("token", ""), token):
-            return Response("a token is required: use the address printed when the server started\n",
-                            status_code=403, media_type="text/plain")
+    async def headers(request: Request, call_next):
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -150,7 +119,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
 
     def page_context(request: Request) -> dict:
         language = pick_language(request.headers.get("accept-language"))
-        return {"packs": state["packs"], **forms.page_context(language, words(language))}
+        return {"packs": state["packs"], "makes": state["makes"], "default_products": default_ids(),
+                **forms.page_context(language, words(language))}
 
     def session_of(request: Request):
         return state["builder"].find_session(request.cookies.get(SESSION_COOKIE))
@@ -164,11 +134,8 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
 
     # -- the page ------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def index(request: Request):
-        session = state["builder"].session(request.cookies.get(SESSION_COOKIE))
-        response = HTMLResponse(render("index.html.j2", request, **page_context(request)))
-        response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="strict")
-        return response
+    async def index(request: Request):  # a session is made by the first build, not by a visit
+        return HTMLResponse(render("index.html.j2", request, **page_context(request)))
 
     async def build_page(request: Request, **form):
         builder: Builder = state["builder"]
@@ -180,18 +147,24 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         pack, pack_file = form["pack"], form["pack_file"]
         upload = await pack_file.read() if pack_file is not None and pack_file.filename else None
 
-        def respond(**extra):
-            response = HTMLResponse(render("result.html.j2", request, problems=problems.fields, **extra))
+        def respond(status_code=200, **extra):
+            response = HTMLResponse(render("result.html.j2", request, problems=problems.fields, **extra),
+                                    status_code=status_code)
             response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="strict")
             return response
 
         if not session.lock.acquire(blocking=False):
             problems.add("build", w["busy"])
             return respond()
-        request_folder = Path(session.folder / f"upload-{secrets.token_hex(8)}")
+        # The upload's folder is the request's; the session's folder is made by the build's first file.
+        request_folder = builder.root / f"upload-{secrets.token_hex(8)}"
         try:
-            pack_folder, loaded = await asyncio.get_running_loop().run_in_executor(
-                builder.threads, _load, state["packs"], pack, upload, pack_file, request_folder, problems)
+            pack_folder, loaded = await off_loop(builder.stopping, builder.parsers, load_for_request,
+                                                 state["packs"], pack, upload, pack_file, request_folder, problems)
+        except Stopping:
+            pack_folder = None
+            problems.add("build", w["stopping"])
+            return respond(status_code=503)
         except BaseException:
             pack_folder = None
             raise
@@ -252,6 +225,17 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         path = preview_path(job.out / f"{get(product).id}.pdf", page, size)
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
+    @app.get("/packs/{pack_id}.xlsx", include_in_schema=False)
+    async def pack_workbook(pack_id: str):
+        """A shipped pack as the command line's `export` writes it, to edit and upload back."""
+        if pack_id not in state["packs"]:
+            return not_found
+        if pack_id not in state["workbooks"]:
+            state["workbooks"][pack_id] = await asyncio.get_running_loop().run_in_executor(
+                None, workbook_bytes, state["packs"][pack_id][0])
+        return Response(state["workbooks"][pack_id], media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{pack_id}.xlsx"'})
+
     # -- the API ---------------------------------------------------------------
     @app.get("/healthz", summary="Health check", description="200 while the server is up, even during builds.")
     async def healthz():
@@ -267,8 +251,11 @@ def create_app(token: str | None = None, workers: int | None = None) -> FastAPI:
         try:
             if problems:
                 return _error_json(next(iter(problems.fields.values())))
-            data = await asyncio.get_running_loop().run_in_executor(
-                builder.threads, _api_build, builder, state["packs"], pack, upload, pack_file, folder, wanted, options)
+            data = await off_loop(builder.stopping, builder.threads, _api_build, builder, state["packs"], pack,
+                                  upload, pack_file, folder, wanted, options)
+        except Stopping:
+            return JSONResponse({"error": "the server is stopping; the build was cancelled", "file": None,
+                                 "line": None}, status_code=503)
         except KitError as exc:
             return _error_json(exc.detail, exc.file, exc.line)
         except _Internal as exc:
@@ -311,61 +298,13 @@ def _error_json(message: str, file: str | None = None, line: int | None = None) 
     return JSONResponse({"error": message, "file": file, "line": line}, status_code=422)
 
 
-def _relative(path: str | None, *roots: Path) -> str | None:
-    """A file named in an error, as the user knows it: 'statements.yaml'."""
-    if not path:
-        return path
-    for root in roots:
-        try:
-            return str(Path(path).resolve().relative_to(root.resolve()))
-        except ValueError:
-            continue
-    return Path(path).name
-
-
-def _load(packs, pack_id, upload, pack_file, folder: Path, problems: forms.Problems):
-    """The pack to build, loaded and validated; a problem goes under 'pack'. Runs in a thread."""
-    source = None
-    try:
-        if upload is not None:
-            folder.mkdir()
-            source = save_upload(upload, pack_file.filename, folder)
-        else:
-            if pack_id not in packs:
-                raise KitError(f"unknown pack {pack_id!r}; packs: {', '.join(packs)}")
-            source = packs[pack_id][0]
-        return source, load_pack(source)
-    except KitError as exc:
-        file = exc.file
-        if upload is not None and exc.where is not None and source is not None and exc.where.file == source:
-            file = safe_name(pack_file.filename) + exc.where.place()  # a workbook, as the user named it
-        elif file and not isinstance(exc, UploadRefused):
-            file = _relative(file, *([_pack_root(source)] if source else []), folder)
-        problems.add("pack", {"message": exc.detail, "file": file, "line": exc.line})
-        return None, None
-
-
-def _pack_root(source: Path) -> Path:
-    """The folder a pack's files are named from (an upload's may be gone by now)."""
-    return source.parent if source.suffix.lower() in SPREADSHEET_SUFFIXES else source
-
-
-def result_error(result: Result, source: Path) -> dict:
-    """A product's failure as message, file and line (and the item it names), the
-    file as the user knows it ('statements.yaml'); a file outside the pack stays in the message."""
-    root = _pack_root(source)
-    where = result.where
-    if result.status == Status.ERROR and where is not None and str(where.file).startswith(str(root)):
-        return {"message": result.detail, "file": _relative(str(where.file), root) + where.place(),
-                "line": where.line, "item": result.item}
-    return {"message": result.message, "file": None, "line": None, "item": result.item}
-
-
 def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path, products, options) -> bytes:
     problems = forms.Problems()
     if not pack_id and upload is None:
         pack_id = DEFAULT_PACK_ID if DEFAULT_PACK_ID in packs else next(iter(packs), "")
-    source, loaded = _load(packs, pack_id, upload, pack_file, folder / "pack-upload", problems)
+    # parsed by one of the builder's two parse threads, as the page's uploads are
+    source, loaded = builder.parsers.submit(load_for_request, packs, pack_id, upload, pack_file,
+                                            folder / "pack-upload", problems).result()
     if problems:
         problem = problems.fields["pack"]
         raise KitError(problem["message"], problem["file"], problem["line"])

@@ -10,30 +10,58 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import Result, Status, build_kit
+from ..build.pool import stop as _stop
 from ..context import Options
 from ..errors import KitError
 from ..pack import LoadedPack
+from .lifecycle import DaemonThreads, make_root
 from .previews import write_previews
+from .sessions import Session, Sessions
 
-SESSION_IDLE_SECONDS = 4 * 3600
 BUILDING = "building"  # a product's state on the page before its Result (and previews) are in
 
 
-def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group: the server stops the workers itself.
+def _worker_init(parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the server stops the workers itself
+    # (SIGTERM, left to its default: a stopped server's work is not worth finishing).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _killed_with_parent()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     from .. import render  # noqa: F401 - import WeasyPrint once, before the first build
+
+
+def _killed_with_parent() -> None:
+    """Linux: the kernel kills this worker the moment the server's thread that started it
+    is gone, which for the server's build threads is when the server is (even when this
+    worker is deep in WeasyPrint's C code, and on a loaded machine)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # the watcher below still stops it
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    # A server killed outright (kill -9) cannot stop its workers: each sees it gone and
+    # exits at once (what it was writing is in the server's root, removed by the next start).
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(1)
 
 
 @dataclass
@@ -66,32 +94,32 @@ class Job:
         return [p for p in self.products if self.state(p) in (Status.BUILT, Status.CACHED)]
 
 
-@dataclass
-class Session:
-    id: str
-    folder: Path
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    job: Job | None = None
-    seen: float = field(default_factory=time.monotonic)
-
-
 class Builder:
     """The server's state: its temporary root, sessions, and the pools."""
 
     def __init__(self, workers: int | None = None):
-        self.root = Path(tempfile.mkdtemp(prefix="findings-kit-web-"))
-        self.sessions: dict[str, Session] = {}
-        self._lock = threading.Lock()
+        self.root = make_root()
+        self.sessions = Sessions(self.root)
         workers = workers or min(os.cpu_count() or 1, 4)
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
-        )
-        # Builds wait on the process pool in threads, off the event loop.
-        self.threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kit-build")
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_worker_init, initargs=(os.getpid(),))
+        # Builds wait on the process pool in threads, off the event loop; an upload is
+        # parsed by one of two threads, so that a queue of workbooks cannot take the CPU.
+        self.threads = DaemonThreads(8, "kit-build")
+        self.parsers = DaemonThreads(2, "kit-parse")
+        self.stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Abandon every build now (Ctrl-C): the pool's workers are stopped, waiting requests answer 503."""
+        if not self.stopping.is_set():
+            self.stopping.set()
+            threading.Thread(target=_stop, args=(self.pool,), daemon=True).start()
 
     def close(self) -> None:
-        self.threads.shutdown(wait=False, cancel_futures=True)
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.stopping.set()
+        self.threads.shutdown()
+        self.parsers.shutdown()
+        _stop(self.pool)
         shutil.rmtree(self.root, ignore_errors=True)
 
     # -- folders -----------------------------------------------------------
@@ -100,23 +128,10 @@ class Builder:
         return Path(tempfile.mkdtemp(prefix="request-", dir=self.root))
 
     def session(self, session_id: str | None) -> Session:
-        now = time.monotonic()
-        with self._lock:
-            for old in [s for s in self.sessions.values() if now - s.seen > SESSION_IDLE_SECONDS]:
-                if not old.lock.locked():
-                    del self.sessions[old.id]
-                    shutil.rmtree(old.folder, ignore_errors=True)
-            found = self.sessions.get(session_id or "")
-            if found is None:
-                new_id = secrets.token_urlsafe(18)
-                found = Session(new_id, Path(tempfile.mkdtemp(prefix="session-", dir=self.root)))
-                self.sessions[new_id] = found
-            found.seen = now
-            return found
+        return self.sessions.get(session_id)
 
     def find_session(self, session_id: str | None) -> Session | None:
-        with self._lock:
-            return self.sessions.get(session_id or "")
+        return self.sessions.find(session_id)
 
     # -- building ----------------------------------------------------------
     def run(self, pack_folder: Path, loaded: LoadedPack, out: Path, products: list[str], options: Options,
@@ -153,7 +168,10 @@ class Builder:
             finally:
                 if cleanup is not None:
                     shutil.rmtree(cleanup, ignore_errors=True)
+                if self.stopping.is_set():
+                    job.failure = "the server stopped; the build was cancelled"
                 session.lock.release()
+                self.sessions.prune()
 
         session.job = job
         self.threads.submit(work)

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import KitError
+from ..xlsx_guard import check_entries
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 200
@@ -22,6 +23,10 @@ SPREADSHEET_SUFFIXES = (".xlsx",)
 
 class UploadRefused(KitError):
     """An upload the server will not unpack (HTTP 422), named by its file."""
+
+
+def _refuse(message: str, name: str):
+    raise UploadRefused(message, name)
 
 
 def safe_name(filename: str | None) -> str:
@@ -69,6 +74,8 @@ def unpack_zip(archive: Path, target: Path, name: str) -> Path:
             infos = zf.infolist()
             if len(infos) > MAX_ENTRIES:
                 raise UploadRefused(f"the zip has {len(infos)} entries; a pack has at most {MAX_ENTRIES}", name)
+            check_entries(infos, lambda message: _refuse(message, name), MAX_ENTRIES, MAX_UNPACKED_BYTES,
+                          MAX_UNPACKED_BYTES)
             wanted = [(info, path) for info in infos if (path := _check(info, name)) is not None]
             if sum(info.file_size for info, _ in wanted) > MAX_UNPACKED_BYTES:
                 raise UploadRefused("the zip unpacks to more than 50 MB; a pack is a few YAML files", name)
