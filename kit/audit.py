@@ -141,6 +141,10 @@ def fit_error(loaded, what: str, values: tuple = ()):
         remedy = "shorten it"
         if given and loaded.pack.item(fit_id) is None:
             remedy = f"shorten it or {', '.join(given)}"
+        entry = loaded.pack.item(fit_id)
+        if getattr(entry, "kind", None) == "case" and not entry.text and entry.refers_to:
+            # it prints the case's text: the card needs words of its own
+            remedy = f"it prints the text of case {entry.refers_to!r}; give the card a shorter `text` of its own"
         if overflow.axis == "x":
             detail = f"has a word wider than the box; {remedy}"
         else:

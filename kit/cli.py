@@ -202,6 +202,16 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _say_unprinted(pack, products, results) -> None:
+    """After a full build: name every item of the pack that no product printed."""
+    from .coverage import after_build
+
+    missing = after_build(pack, products, results)
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        print(printable(f"warning: no product of this build prints {shown}"), file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGTERM"):
         # SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does
@@ -244,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(args, out, products, options, report)
         results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
                             on_result=report, loaded=loaded, on_wait=lambda: _waiting(out))
+        _say_unprinted(pack, products, results)
         if args.preview:
             _previews(results)
         if failures[Status.INTERNAL]:

@@ -46,6 +46,10 @@ class Scheme:
         """A shape's fill: its colour, or none in low ink (where it is an outline)."""
         return "none" if self.low_ink else colour
 
+    def on_face(self, colour: str) -> str:
+        """A mark drawn on a coloured face in `colour`: black in low ink, where the face is white."""
+        return "#000" if self.low_ink else colour
+
     @property
     def outline(self) -> str:
         """The stroke of a shape drawn on a coloured face: black in low ink, none in colour."""

@@ -18,16 +18,19 @@ def build_document(
     fit: Fit | None = None,
     what: str = "page",
     page: dict | None = None,
+    describe=None,
+    sheet_size: tuple[float, float] | None = None,
     **context,
 ) -> Built:
     """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name);
     `page` names a page of the product's own and its geometry (`design.page_css`).
 
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
-    a `data-fit` box (or for the page budget's fit id).
+    a `data-fit` box (or for the page budget's fit id). `describe` replaces
+    the one-line error for a box that does not fit (see `fitting.render_fitted`).
     """
     glyphs.check(ctx, product_id)
-    sheet = imposition.parse_sheet(paper)
+    sheet = sheet_size or imposition.parse_sheet(paper)  # sheet_size: a sheet turned, e.g. A3 landscape
     meta = ctx.document_meta(title)
     page_css = design.page_css(sheet, **(page or {}))
 
@@ -37,13 +40,15 @@ def build_document(
             product=product_id,
             meta=meta,
             page_css=page_css,
+            sheet_w=sheet[0],  # for a page that draws its sheet itself (the sorting mat, case cards)
+            sheet_h=sheet[1],
             **ctx.template_context(),
             title=title,
             fs=sizes_for(fit, sizes),
             **context,
         )
 
-    document = render_fitted(make_html, fit, ctx.fit_error(what))
+    document = render_fitted(make_html, fit, describe or ctx.fit_error(what))
     return Built(document=Parts.laid(document), note=f"{paper}")
 
 

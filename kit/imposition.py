@@ -17,6 +17,7 @@ SHEETS: dict[str, tuple[float, float]] = {
     "a4": (210.0, 297.0),
     "letter": (215.9, 279.4),
     "a3": (297.0, 420.0),
+    "tabloid": (279.4, 431.8),  # 11 x 17 in: the US A3, two Letter sheets
     "a2": (420.0, 594.0),  # posters only
 }
 

@@ -302,6 +302,14 @@ class Pack(Strict):
                     return section, index, entry
         return None
 
+    def dialogue_text(self, card: DialogueCard) -> str | None:
+        """A dialogue card's prompt: its own text, or, for a `case` card that
+        refers to a case and has no text of its own, the case's text."""
+        if card.text or card.kind != DialogueKind.case or not card.refers_to:
+            return card.text
+        case = next((c for c in self.cases if c.id == card.refers_to), None)
+        return case.text if case else None
+
     def item(self, item_id: str):
         found = self.find(item_id)
         return found[2] if found else None

@@ -27,6 +27,7 @@ turns it into the value, raising KitError).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -134,10 +135,31 @@ def _pdf_variant(text: str) -> str:
     return text
 
 
+START = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.hH]\s*([0-5]\d)\s*$")  # 13:30, 13.30, 13h30
+
+
+def check_start(value: str) -> None:
+    """`--set start=`: a time of day."""
+    if not START.match(value):
+        raise KitError(f"--set start={value.strip()[:20]!r} is not a time of day; write it as 13:30")
+
+
+def _sets(text: str) -> int:
+    from .sets import check
+
+    try:
+        count = int(text)
+    except ValueError:
+        raise OptionError(f"--sets takes a whole number of groups, not {text[:20]!r}") from None
+    return check(count)
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("paper", "choice", "a4", "sheet for the cards, answer key, worksheet and guide (default: a4)",
            choices=("a4", "letter", "a3"), label="paper", display=paper_name),
-    Option("poster_paper", "choice", "a3", "sheet for the poster (default: a3)", choices=("a3", "a2"),
+    Option("poster_paper", "choice", "a3",
+           "sheet for the poster (default: a3); the sorting mat is one A3 sheet (Tabloid with --paper letter) "
+           "when this is a3 or tabloid, else parts of --paper taped together", choices=("a3", "a2", "tabloid"),
            label="poster_paper", display=paper_name),
     Option("card_size", "text", None,
            f"card size for the card products: {', '.join(CARD_SIZES)} or WxH in mm "
@@ -159,6 +181,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("lang", "text", None, "language of the printed labels (default: the pack's language)",
            choices=_languages, convert=_language, metavar="CODE", label="label_lang", empty="label_lang_pack",
            display=lambda code: LANGUAGE_NAMES.get(code, code)),
+    Option("sets", "text", 1,
+           "groups: N complete sets of sort and dialogue cards, each card marked with its set's letter and symbol; "
+           "header cards, sorting mats and results sheets once per set (default: 1, unmarked)",
+           convert=_sets, metavar="N", label="groups", hint="groups_hint"),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -199,6 +225,8 @@ VALUES: tuple[Value, ...] = (
     Value("team", "the team's name"),
     Value("date", "the day of the session, best as YYYY-MM-DD (printed as the language writes dates)"),
     Value("facilitator", "who leads the session"),
+    Value("start", "the session's start time, e.g. 13:30: the guide gives each step its clock time",
+          check=lambda value: check_start(value)),
 )
 
 

@@ -50,6 +50,12 @@ class Card:
     front: dict
     back: dict | None = None
     face: str | None = None  # front background colour, into the bleed (not in low-ink)
+    mark: object = None  # its set's `sets.SetMark` (--sets N), printed in a corner of both sides
+
+    @property
+    def anchor(self) -> str:
+        """Its slot's id on the sheet: the same card in another set has another."""
+        return self.id + (self.mark.suffix if self.mark else "")
 
 
 @dataclass
@@ -287,7 +293,10 @@ def sheet_note(ctx: Context, groups: list[CardGroup]) -> str:
         grid = imposition.grid(size, sheet, bleed=ctx.options.bleed, allow_rotation=True)
         name = f" {group.name}" if len(groups) > 1 else ""
         turned = " (turned)" if grid.rotated else ""
-        kinds.append(f"{grid.per_sheet}{name} per {ctx.options.paper} sheet{turned}")
+        kind = f"{grid.per_sheet}{name} per {ctx.options.paper} sheet{turned}"
+        if kind not in kinds:  # each set repeats its groups
+            kinds.append(kind)
     if not kinds:
         return ""
-    return f"{', '.join(kinds)}, duplex {ctx.options.duplex}"
+    sets = f", {ctx.options.sets} sets" if ctx.options.sets > 1 else ""
+    return f"{', '.join(kinds)}{sets}, duplex {ctx.options.duplex}"

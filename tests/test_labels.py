@@ -16,7 +16,7 @@ LABELS = ROOT / "layouts" / "labels"
 TABLES = sorted(p.stem for p in LABELS.glob("*.yaml"))
 # Keys looked up through a variable: `labels[key]` over these lists in the guide and worksheet
 # (`--set` fields), `labels['duplex_' + mode]` in the alignment sheet.
-DYNAMIC = {"school", "team", "date", "facilitator", "duplex_long", "duplex_short", "duplex_fold"}
+DYNAMIC = {"school", "team", "date", "facilitator", "start", "duplex_long", "duplex_short", "duplex_fold"}
 
 
 def _table(code: str) -> dict:

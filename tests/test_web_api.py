@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import pypdf
 import pytest
 from conftest import ENGLISH_PACK
 from pdfread import contains, text
@@ -85,6 +86,14 @@ def test_a_build_returns_a_zip_of_the_products_pdfs(server, tmp_path):
     assert leftovers(app) == []
 
 
+def test_groups_and_a_start_time_give_a_results_sheet_per_group_and_clock_times(server, tmp_path):
+    base, _ = server
+    response = build(base, pack="collectief-leren", products="results-sheet,guide", sets="3", set=["start=13:30"])
+    pdfs = pdfs_of(response, tmp_path)
+    assert len(pypdf.PdfReader(pdfs["results-sheet.pdf"]).pages) == 3
+    assert contains(text(pdfs["guide.pdf"]), "13:30")
+
+
 def test_four_builds_at_once_each_get_their_own_school(server, tmp_path):
     base, _ = server
     answers: dict[str, httpx.Response] = {}
@@ -122,6 +131,7 @@ def test_an_uploaded_pack_builds(server, tmp_path):
         ({"pack": "collectief-leren", "products": "poster", "set": "school"}, "key=value", None, None),
         ({"pack": "collectief-leren", "products": "poster", "paper": "a0"}, "paper", None, None),
         ({"pack": "collectief-leren", "products": "poster", "lang": "xx"}, "no labels for language 'xx'", None, None),
+        ({"pack": "collectief-leren", "products": "poster", "sets": "11"}, "--sets takes 1 to 10", None, None),
     ],
 )
 def test_bad_fields_get_422_json(server, fields, error, file, line):

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_PACK
+from conftest import DEFAULT_PACK, ROOT
 from pdfread import contains, text
 
 from kit.build import build_kit
@@ -21,11 +21,12 @@ from kit.context import Options
 from kit.pack import load_pack
 from kit.products import get, ids
 
-KEYS = ("school", "team", "date", "facilitator", "name", "room")
+KEYS = ("school", "team", "date", "facilitator", "name", "room", "start")
+CASES_PACK = ROOT / "content" / "teamleren"  # the default pack has no cases: case cards come from this one
 
 
 def sentinel(key: str) -> str:
-    return f"Zq{key.capitalize()}Mark"
+    return "13:47" if key == "start" else f"Zq{key.capitalize()}Mark"  # a start time must be a time
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +34,17 @@ def marked_kit(tmp_path_factory) -> tuple[Path, Options]:
     out = tmp_path_factory.mktemp("marked")
     options = Options(values=tuple((key, sentinel(key)) for key in KEYS))
     results = build_kit(DEFAULT_PACK, out, list(ids()), options, jobs=2)
-    assert all(r.status == "built" for r in results), [(r.product, r.message) for r in results]
+    assert all(r.status == "built" or r.product == "case-cards" for r in results), [(r.product, r.message) for r in results]
+    cases = build_kit(CASES_PACK, out / "cases", ["case-cards"], options, jobs=1)
+    assert cases[0].status == "built", cases[0].message
     return out, options
 
 
 @pytest.mark.parametrize("product_id", list(ids()))
 def test_each_product_prints_exactly_the_values_it_declares(marked_kit, product_id):
     out, _ = marked_kit
-    words = text(out / f"{product_id}.pdf")
+    pdf = out / f"{product_id}.pdf"
+    words = text(pdf if pdf.is_file() else out / "cases" / f"{product_id}.pdf")
     printed = {key for key in KEYS if contains(words, sentinel(key))}
     assert printed == set(get(product_id).prints_values or ()), product_id
 
@@ -54,7 +58,8 @@ def test_a_new_school_name_reuses_only_what_does_not_show_it(marked_kit):
     again = {p: plan_product(loaded, out, p, renamed, False, shared)[0] for p in ids()}
     render = sorted(p for p, settled in again.items() if settled is None)
     assert render == sorted(p for p in ids() if "school" in get(p).prints_values)
-    assert {p for p, settled in again.items() if settled} == {"sort-cards", "alignment"}
+    # case-cards: skipped, the default pack has no cases
+    assert {p for p, settled in again.items() if settled} == {"sort-cards", "sort-mat", "alignment", "case-cards"}
 
     unused = replace(options, values=tuple((k, "B12" if k == "room" else v) for k, v in options.values))
     assert all(plan_product(loaded, out, p, unused, False, shared)[0] for p in ids())

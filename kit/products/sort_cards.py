@@ -4,7 +4,7 @@ as large as the statement cards."""
 
 from __future__ import annotations
 
-from .. import imposition, promises
+from .. import imposition, promises, sets
 from ..codes import sort_codes
 from ..context import Built, Context, Product
 from ..fitting import Fit
@@ -25,19 +25,27 @@ def header_size(statement_size: tuple[float, float]) -> tuple[float, float]:
     return max(w, statement_size[0]), max(h, statement_size[1])
 
 
-def build(ctx: Context) -> Built:
+def _set_groups(ctx: Context, size: tuple[float, float], mark) -> list[CardGroup]:
+    """One set's header cards and statements, every card carrying the set's mark."""
     pack = ctx.pack
     codes = sort_codes(pack)
-    back = {"back": True}  # one back for every card: the deck's name
-    headers = [Card("about-sort", "about", {}, back)]
+    back = {"back": True, "mark": mark}  # one back for every card: the deck's name
+    headers = [Card("about-sort", "about", {"mark": mark}, back, mark=mark)]
     for category in pack.categories:
         style = category_style(ctx, category)
-        headers.append(Card(category.id, "header", {"category": category, "style": style}, back, face=style.colour))
+        headers.append(Card(category.id, "header", {"category": category, "style": style, "mark": mark}, back,
+                            face=style.colour, mark=mark))
     # Cards are printed in code order, so a dealt deck is already mixed.
     statements = sorted(pack.statements, key=lambda s: codes[s.id])
-    cards = [Card(s.id, "statement", {"statement": s, "code": codes[s.id]}, back) for s in statements]
+    cards = [Card(s.id, "statement", {"statement": s, "code": codes[s.id], "mark": mark}, back, mark=mark)
+             for s in statements]
+    return [CardGroup(header_size(size), headers, "header cards"), CardGroup(size, cards, "statements")]
+
+
+def build(ctx: Context) -> Built:
     size = imposition.parse_card_size(ctx.options.card_size or STATEMENT_SIZE)
-    groups = [CardGroup(header_size(size), headers, "header cards"), CardGroup(size, cards, "statements")]
+    # each set on sheets of its own, so that a set is cut and packed whole
+    groups = [group for mark in sets.marks(ctx.options.sets) for group in _set_groups(ctx, size, mark)]
     return build_cards(ctx, "sort-cards", ctx.labels["sort_deck"], groups, FIT)
 
 

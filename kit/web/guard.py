@@ -99,9 +99,24 @@ class Guard:
                 return await _refuse(send, 403, "refused: the request came from another site's page\n")
             if origin is None and referer and not same_origin(referer, host):
                 return await _refuse(send, 403, "refused: the request came from another site's page\n")
+            if _body_declared(headers) and _media_type(headers) not in FORM_TYPES:
+                # Every POST route reads a form; another body would be ignored, not refused.
+                return await _refuse(send, 415, "send the request as a form (multipart/form-data)\n")
         if self.token and not token_ok(scope.get("query_string", b""), self.token):
             return await _refuse(send, 403, "a token is required: use the address printed when the server started\n")
         return await self.app(scope, receive, send)
+
+
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _body_declared(headers: dict[str, str]) -> bool:
+    length = headers.get("content-length", "0").strip()
+    return "transfer-encoding" in headers or not length.isdigit() or int(length) > 0
+
+
+def _media_type(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 async def _refuse(send, status: int, text: str) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..build import Result, Status, build_kit
 from ..build.pool import stop as _stop
 from ..context import Options
+from ..coverage import after_build
 from ..errors import KitError
 from ..pack import LoadedPack
 from .lifecycle import DaemonThreads, make_root
@@ -79,6 +80,7 @@ class Job:
     seconds: float = 0.0
     first_preview: float | None = None  # seconds from the request to the first new preview
     failure: str = ""
+    unprinted: list[str] = field(default_factory=list)  # items of the pack no product of a full build printed
 
     def state(self, product: str) -> str:
         """What the page shows: "building", or the product's `Status`."""
@@ -148,7 +150,10 @@ class Builder:
                     job.first_preview = time.perf_counter() - job.started
 
         try:
-            return build_kit(pack_folder, out, products, options, on_result=record, loaded=loaded, pool=self.pool)
+            results = build_kit(pack_folder, out, products, options, on_result=record, loaded=loaded, pool=self.pool)
+            if job is not None:
+                job.unprinted = after_build(loaded.pack, products, results)
+            return results
         finally:
             if job is not None:
                 job.seconds = time.perf_counter() - job.started
