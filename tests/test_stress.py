@@ -149,6 +149,9 @@ def test_every_product_of_a_hostile_pack_prints_right_or_names_the_item(tmp_path
         if result.status == Status.ERROR:
             message = result.message
             print(f"{result.product}: {message}")  # shown with -s: what the stress packs are refused for
+            if message.startswith("not built: it prints "):  # items named in full for an earlier product
+                assert result.where is not None and result.where.file.parent == pack_dir, message
+                continue
             assert "\n" not in message and ONE_LINE_NAMING.match(message), f"{result.product}: {message}"
             # Only what a pack can be refused for: text too long for its box even at the floor, or
             # characters the fonts lack (the CJK texts); a layout fault the audit found (text past a
