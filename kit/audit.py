@@ -2,14 +2,14 @@
 what each product promises to print, and one line naming the file, the
 line, the item and the product when a laid-out page breaks an invariant.
 
-The invariants themselves are checked on WeasyPrint's box tree in `fitting`;
+The invariants themselves are checked on WeasyPrint's box tree in `boxes`;
 what a product promises (`Product.promised`, `Product.qr`) is the product's
 own; this module knows the pack, not WeasyPrint.
 """
 
 from __future__ import annotations
 
-from .errors import KitError
+from .errors import KitError, Where
 from .model import SECTION_FILES
 
 SINGULAR = {
@@ -31,31 +31,33 @@ def _parts(ref: str) -> tuple[str, str]:
     return ("", item_id) if field == "pack" else (field, item_id)
 
 
-def locate(loaded, ref: str | None) -> tuple[object, int | None, str]:
-    """(file, line, name) of an item id, 'field:item id' or a field of pack.yaml."""
+def locate(loaded, ref: str | None) -> tuple[Where | None, str]:
+    """(where, name) of an item id, 'field:item id' or a field of pack.yaml; (None, "") for none of them."""
     pack = loaded.pack
     if not ref:
-        return None, None, ""
+        return None, ""
     field, item_id = _parts(ref)
-    for section in SECTION_FILES:
-        for index, entry in enumerate(getattr(pack, section, [])):
-            if getattr(entry, "id", None) == item_id:
-                path = (section, index, field) if field else (section, index)
-                file, line = loaded.where(path)
-                name = f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
-                return file, line, name
+    found = pack.find(item_id)
+    if found:
+        section, index, _ = found
+        path = (section, index, field) if field else (section, index)
+        return loaded.where(path), f"{SINGULAR[section]} {item_id!r}" + (f" {field}" if field else "")
     if not field and item_id in type(pack).model_fields:
-        file, line = loaded.where((item_id,))
-        return file, line, f"the pack's {item_id.replace('_', ' ')}"
+        return loaded.where((item_id,)), f"the pack's {item_id.replace('_', ' ')}"
     if not field and item_id.partition(".")[0] in type(pack).model_fields:  # 'citation.short'
-        file, line = loaded.where(tuple(item_id.split(".")))
-        return file, line, f"the pack's {item_id}"
-    return None, None, ""
+        return loaded.where(tuple(item_id.split("."))), f"the pack's {item_id}"
+    return None, ""
+
+
+def _item_id(pack, ref: str | None) -> str | None:
+    """The id of the pack item a reference names; None for a field of pack.yaml or a card of the kit's own."""
+    item_id = _parts(ref)[1] if ref else None
+    return item_id if item_id and pack.find(item_id) else None
 
 
 def find_text(pack, text: str) -> str | None:
     """The item (or pack field) whose words these are, for text no box names."""
-    from .fitting import squash
+    from .boxes import squash
 
     wanted = squash(text).casefold()
     if len(wanted) < 4:
@@ -77,7 +79,7 @@ def find_text(pack, text: str) -> str | None:
 def _says(pack, ref: str, text: str) -> bool:
     """Whether `text` is part of what the item or pack field `ref` holds; True
     when `ref` names neither (a card of the kit's own, such as an about card)."""
-    from .fitting import squash
+    from .boxes import squash
 
     field, item_id = _parts(ref)
     entry = pack.item(item_id)
@@ -93,7 +95,7 @@ def _says(pack, ref: str, text: str) -> bool:
 
 def own_label(loaded, text: str) -> tuple | None:
     """The key path of the pack's own label (labels.yaml, a labels sheet) that holds `text`."""
-    from .fitting import squash
+    from .boxes import squash
 
     wanted = squash(text.rstrip("…")).casefold()
     if len(wanted) < 4:
@@ -132,9 +134,9 @@ def fit_error(loaded, what: str, values: tuple = ()):
     given = [f"--set {key}=" for key, value in values if value]
 
     def describe(fit_id, overflow, floor):
-        file, line, name = locate(loaded, fit_id)
+        where, name = locate(loaded, fit_id)
         if not name:
-            file, line = loaded.where_item(fit_id)
+            where = loaded.where_item(fit_id)
             name = repr(fit_id)
         remedy = "shorten it"
         if given and loaded.pack.item(fit_id) is None:
@@ -147,7 +149,8 @@ def fit_error(loaded, what: str, values: tuple = ()):
             detail = f"has a word wider than the box; {remedy}"
         else:
             detail = f"about {max(1, round((overflow.ratio - 1) * 100))}% too long; {remedy}"
-        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", file, line)
+        return KitError(f"{name} does not fit its {what} even at {floor:g} pt: {detail}", where,
+                        item=_item_id(loaded.pack, fit_id))
 
     return describe
 
@@ -167,31 +170,31 @@ class Auditor:
         self.qr_count = 0
 
     def feed(self, document) -> None:
-        from . import fitting
+        from . import boxes
 
-        problems = fitting.check_pages(document) + fitting.check_qr(document, min_count=0)
-        self.qr_count += sum(1 for page in document.pages for _ in fitting.qr_boxes(page._page_box))
+        problems = boxes.check_pages(document) + boxes.check_qr(document, min_count=0)
+        self.qr_count += sum(1 for page in document.pages for _ in boxes.qr_boxes(page._page_box))
         if problems:
             raise self.error(problems[0])
-        self.text.append(fitting.squash(fitting.printed_text(document)).casefold())
+        self.text.append(boxes.squash(boxes.printed_text(document)).casefold())
 
     def finish(self, only: set[str] | None = None, qr: bool = True) -> None:
         """After the last page: the QR code and every promised item are there
         (`only`: just the items with these ids; `qr`: whether the QR code is due)."""
-        from . import fitting
+        from . import boxes
 
         if qr and self.product.qr and not self.qr_count:
-            raise self.error(fitting.Problem("report_url", "the QR code to the report is missing"))
+            raise self.error(boxes.Problem("report_url", "the QR code to the report is missing"))
         text = "".join(self.text)
         for ref, what, wanted in self.promised:
             if only is not None and ref.rpartition(":")[2] not in only:
                 continue
-            if fitting.squash(wanted).casefold() not in text:
-                raise self.error(fitting.Problem(ref, f"{what} is missing"))
+            if boxes.squash(wanted).casefold() not in text:
+                raise self.error(boxes.Problem(ref, f"{what} is missing"))
 
     def _option(self, text: str) -> str | None:
         """The --set key whose value is this text (or holds its start)."""
-        from .fitting import squash
+        from .boxes import squash
 
         wanted = squash(text.rstrip("…")).casefold()
         if len(wanted) < 4:
@@ -212,58 +215,17 @@ class Auditor:
             elif self._option(problem.text):
                 ref = None
             elif (label := own_label(self.loaded, problem.text)) is not None:
-                file, line = self.loaded.where(("labels",) + label)
                 name = ".".join(str(p) for p in label)
                 return KitError(f"the pack's label {name!r}: {problem.message} (in the {self.product_id}); shorten it",
-                                file, line)
-        file, line, name = locate(self.loaded, ref)
+                                self.loaded.where(("labels",) + label))
+        where, name = locate(self.loaded, ref)
         if not name:
-            file, line, name = locate(self.loaded, find_text(self.loaded.pack, problem.text))
+            ref = find_text(self.loaded.pack, problem.text)
+            where, name = locate(self.loaded, ref)
         if not name:
             option = self._option(problem.text)
             if option:
                 return KitError(f"--set {option}=: the value {problem.message} (in the {self.product_id}); shorten it")
         subject = f"{name}: " if name else ""
-        return KitError(f"{subject}{problem.message} (in the {self.product_id})", file, line)
-
-
-def audited(built, loaded, product, values: tuple = ()):
-    """`built` with its document audited; a chunked deck is audited chunk by
-    chunk as each is laid out, so that a failure still leaves no file."""
-    auditor = Auditor(loaded, product, values)
-    document = built.document
-    if hasattr(document, "pages"):
-        auditor.feed(document)
-        auditor.finish()
-        return built
-    built.document = AuditedChunks(document, auditor)
-    return built
-
-
-class AuditedChunks:
-    """The chunks of a deck (`sheets.Chunks`), each audited as it is laid out.
-
-    Written whole (iterated), the deck is checked as one; a single chunk laid
-    out by a worker of its own (`[index]`) is checked for the cards it holds.
-    """
-
-    def __init__(self, chunks, auditor: Auditor):
-        self.chunks, self.auditor = chunks, auditor
-
-    def __len__(self) -> int:
-        return len(self.chunks)
-
-    def __getitem__(self, index: int):
-        document = self.chunks[index]
-        self.auditor.feed(document)
-        if len(self.chunks) == 1:
-            self.auditor.finish()
-        else:
-            self.auditor.finish(only=self.chunks.card_ids(index), qr=index == 0)
-        return document
-
-    def __iter__(self):
-        for document in self.chunks:
-            self.auditor.feed(document)
-            yield document
-        self.auditor.finish()
+        return KitError(f"{subject}{problem.message} (in the {self.product_id})", where,
+                        item=_item_id(self.loaded.pack, ref))

@@ -13,10 +13,13 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .build import Result, locked, plan_product, remove_stale_parts, render_tasks, shared_digest
+from .build import Result, Task
+from .build.lock import locked, remove_stale_parts
+from .build.orchestrate import render_tasks
+from .build.records import plan_product, shared_digest
 from .context import Options
 from .errors import KitError
-from .loader import load_pack
+from .pack import load_pack
 from .model import VALUE_CHARS
 
 SLUG_KEYS = ("school", "team", "date")
@@ -121,7 +124,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
                 if settled:
                     results[row.line].append(settled)
                 else:
-                    todo.append((row.line, (loaded, str(row_out), product_id, row_options, key)))
+                    todo.append((row.line, Task(loaded, row_out, product_id, row_options, key)))
                     waiting[row.line] += 1
         if on_kit:
             for line, count in waiting.items():
@@ -142,5 +145,5 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
                 if on_kit and not waiting[line]:
                     on_kit(by_line[line], results[line])
 
-            render_tasks([args for _, args in todo], jobs, done)
+            render_tasks([task for _, task in todo], jobs, done)
     return results

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .commands import COMMANDS, content_path
 from .options import Options, add_arguments, from_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, KitError, printable
-from .paths import CONTENT, DEFAULT_PACK_ID, LAYOUTS, NEW_PACK
+from .paths import CONTENT, DEFAULT_PACK_ID, LAYOUTS
 from .products import default_ids, ids
 
 DEFAULT_PACK = CONTENT / DEFAULT_PACK_ID
@@ -85,156 +86,11 @@ def _options(args) -> Options:
     return from_args(args)
 
 
-def init_pack(argv: list[str]) -> int:
-    """`init PATH` or `init --xlsx FILE.xlsx`: a new pack from the commented template, ready to build."""
-    import re
-    import shutil
-
-    p = argparse.ArgumentParser(prog=f"{_prog()} init", description="Write a new content pack that builds as it is.")
-    p.add_argument("path", type=Path, nargs="?", help="folder to create, e.g. content/my-study")
-    p.add_argument("--xlsx", type=Path, metavar="FILE.xlsx",
-                   help="write the new pack as a spreadsheet workbook instead")
-    p.add_argument("--language", metavar="CODE", default="en",
-                   help="language the pack is written in (e.g. nl, uk, ar; default: en); for a language the kit "
-                   "has no labels for, the pack gets the kit's own words to translate (labels.yaml, or a labels sheet)")
-    args = p.parse_args(argv)
-    from .label_file import language_code, needs_own_labels, offer_labels
-
-    language = language_code(args.language)
-    if (args.path is None) == (args.xlsx is None):
-        p.error("give a folder to create, or --xlsx FILE.xlsx")
-    target = args.xlsx or args.path
-    pack_id = re.sub(r"[^a-z0-9]+", "-", target.stem.lower() if args.xlsx else target.name.lower()).strip("-")[:60]
-    pack_id = pack_id or "my-pack"
-    if args.xlsx:
-        from .workbook import starter_workbook
-
-        _refuse_existing(target)
-        starter_workbook(NEW_PACK, pack_id, target, language)
-        note = " (translate the labels sheet)" if needs_own_labels(language) else ""
-        print(f"wrote {target}{note}: fill it in, then build it with: {_prog()} --content {target}")
-        offer_labels(language, _prog())
-        return EXIT_OK
-    if target.exists() and any(target.iterdir()):
-        raise KitError("folder exists and is not empty; choose a new folder", target)
-    shutil.copytree(NEW_PACK, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    main_file = target / "pack.yaml"
-    main_file.write_text(main_file.read_text(encoding="utf-8").replace("__ID__", pack_id)
-                         .replace("language: en", f"language: {language}"), encoding="utf-8")
-    if needs_own_labels(language):
-        from .label_file import write as write_label_file
-
-        write_label_file(language, target / "labels.yaml")
-        print(f"wrote {target}/labels.yaml: the words the kit prints itself, to translate into {language}")
-    print(f"wrote {target}/: build it with: {_prog()} --content {target}")
-    offer_labels(language, _prog())
-    return EXIT_OK
-
-
-def _prog() -> str:
-    name = Path(sys.argv[0]).name
-    return "python generate.py" if name == "generate.py" else "python -m kit" if name == "__main__.py" else name
-
-
-def _refuse_existing(target: Path) -> None:
-    if target.suffix.lower() != ".xlsx":
-        raise KitError("a workbook is written as FILE.xlsx", target)
-    if target.exists():
-        raise KitError("file exists; choose a new name (an earlier workbook is never overwritten)", target)
-
-
-def content_path(value: Path | str) -> Path:
-    """A pack folder, workbook or CSV folder as given, else a shipped pack named by its id."""
-    from .paths import shipped_pack, shipped_packs
-
-    path = Path(value)
-    if path.exists():
-        return path
-    shipped = shipped_pack(str(value))
-    if shipped:
-        return shipped
-    if len(path.parts) == 1 and not path.suffix:
-        raise KitError(f"no such folder, and no shipped pack with this id (shipped: {', '.join(shipped_packs())})",
-                       path)
-    return path
-
-
-def import_pack(argv: list[str]) -> int:
-    """`import FILE.xlsx DIR`: write a workbook (or CSV folder) as the equivalent YAML pack."""
-    p = argparse.ArgumentParser(prog=f"{_prog()} import", description=import_pack.__doc__.split(": ", 1)[1])
-    p.add_argument("source", type=Path, help="a .xlsx workbook or a folder of CSV files")
-    p.add_argument("folder", type=Path, help="folder to create for the YAML pack")
-    args = p.parse_args(argv)
-    from .loader import load_pack
-    from .workbook import is_table_pack, write_yaml_pack
-
-    if not is_table_pack(args.source):
-        raise KitError("not a workbook (.xlsx) or a folder of CSV files with pack.csv", args.source)
-    if args.folder.exists() and (not args.folder.is_dir() or any(args.folder.iterdir())):
-        raise KitError("folder exists and is not empty; choose a new folder", args.folder)
-    loaded = load_pack(args.source)
-    written = write_yaml_pack(loaded.pack, args.folder, note=f"Imported from {args.source.name} by findings-kit.")
-    if load_pack(args.folder).pack != loaded.pack:  # never hand over a pack that differs from the workbook
-        raise RuntimeError("the written YAML pack does not read back as the workbook")
-    print(f"wrote {args.folder}/ ({', '.join(p.name for p in written)}): "
-          f"build it with: {_prog()} --content {args.folder}")
-    return EXIT_OK
-
-
-def export_pack(argv: list[str]) -> int:
-    """`export PACK FILE.xlsx`: write a pack (folder or shipped id) as a spreadsheet workbook."""
-    p = argparse.ArgumentParser(prog=f"{_prog()} export", description=export_pack.__doc__.split(": ", 1)[1])
-    p.add_argument("pack", help="a pack folder, or the id of a shipped pack (e.g. collectief-leren)")
-    p.add_argument("target", type=Path, metavar="FILE.xlsx", help="workbook to write (must not exist)")
-    args = p.parse_args(argv)
-    from .loader import load_pack
-    from .workbook import write_workbook
-
-    _refuse_existing(args.target)
-    loaded = load_pack(content_path(args.pack))
-    write_workbook(loaded.pack, args.target)
-    print(f"wrote {args.target}: build it with: {_prog()} --content {args.target}")
-    return EXIT_OK
-
-
-def write_docs(argv: list[str]) -> int:
-    """`docs`: regenerate docs/content-format.md and docs/pack.schema.json."""
-    argparse.ArgumentParser(prog="generate.py docs", description=write_docs.__doc__).parse_args(argv)
-    from .paths import in_checkout
-
-    if not in_checkout():
-        raise KitError("`docs` regenerates docs/ of a checkout of the findings-kit repository; "
-                       "this is an installed package: run `python generate.py docs` in a clone")
-    from .schema import write_docs as write
-
-    for path in write():
-        print(f"wrote {path}")
-    return EXIT_OK
-
-
-def serve(argv: list[str]) -> int:
-    """`serve`: the web page and API on this computer (kit/web)."""
-    from .web import serve as run
-
-    return run(argv)
-
-
-def write_labels(argv: list[str]) -> int:
-    """`labels LANG FILE`: write every word the kit prints itself, to translate for a pack."""
-    from .label_file import command
-
-    return command(argv, _prog())
-
-
-COMMANDS = {"init": init_pack, "labels": write_labels, "docs": write_docs, "import": import_pack, "export": export_pack, "serve": serve}
-
-
 def _previews(results) -> None:
     from .preview import write_previews
 
     for result in results:
-        if result.path and result.path.endswith(".pdf") and result.status in ("built", "cached"):
+        if result.path and result.path.endswith(".pdf") and result.status.written:
             written = write_previews(Path(result.path))
             print(f"{written[-1]}: contact sheet of {len(written) - 1} page{'s' if len(written) != 2 else ''}")
 
@@ -244,6 +100,7 @@ def _batch(args, loaded, products, options) -> int:
     from rich.table import Table
 
     from .batch import build_batch, read_rows
+    from .build import Status
 
     pack = loaded.pack
 
@@ -254,8 +111,8 @@ def _batch(args, loaded, products, options) -> int:
     def kit_done(row, done):
         # without a terminal there is no progress bar: one line per finished kit instead
         if not console.is_terminal:
-            written = [r for r in done if r.status in ("built", "cached")]
-            failed = sum(r.status in ("error", "internal") for r in done)
+            written = [r for r in done if r.status.written]
+            failed = sum(r.status.failed for r in done)
             state = f", {failed} failed" if failed else ""
             print(printable(f"line {row.line}: {out / row.slug}: {len(written)} PDFs, "
                             f"{sum(r.pages for r in written)} pages{state}"), flush=True)
@@ -273,11 +130,11 @@ def _batch(args, loaded, products, options) -> int:
             status = EXIT_BAD_INPUT
             continue
         done = results.get(row.line, [])
-        failed = [r for r in done if r.status in ("error", "internal")]
+        failed = [r for r in done if r.status.failed]
         for r in failed:
             print(printable(f"error: line {row.line}: {r.product}: {r.message}"), file=sys.stderr)
-            status = max(status, EXIT_BAD_INPUT if r.status == "error" else EXIT_INTERNAL)
-        written = [r for r in done if r.status in ("built", "cached")]
+            status = max(status, EXIT_BAD_INPUT if r.status == Status.ERROR else EXIT_INTERNAL)
+        written = [r for r in done if r.status.written]
         table.add_row(str(row.line), str(args.out / pack.id / row.slug), str(len(written)),
                       str(sum(r.pages for r in written)), "[red]failed" if failed else "[green]ok")
         if args.preview:
@@ -302,7 +159,7 @@ def _snapshot(folders) -> dict:
 def _watch(args, out, products, options, report) -> int:
     import time
 
-    from .build import build_kit
+    from .build import Status, build_kit
 
     folders = [args.content, LAYOUTS]
     print(f"watching {args.content} and layouts/ (Ctrl-C stops)")
@@ -314,10 +171,10 @@ def _watch(args, out, products, options, report) -> int:
             started = time.perf_counter()
             try:
                 results = build_kit(args.content, out, products, options, force=False, jobs=args.jobs, on_result=report)
-                rebuilt = [r.product for r in results if r.status == "built"]
+                rebuilt = [r.product for r in results if r.status == Status.BUILT]
                 print(f"rebuilt {', '.join(rebuilt) or 'nothing'} in {time.perf_counter() - started:.1f} s")
                 if args.preview:
-                    _previews([r for r in results if r.status == "built"])
+                    _previews([r for r in results if r.status == Status.BUILT])
             except KitError as exc:
                 print(f"error: {exc.one_line()}", file=sys.stderr)
         time.sleep(0.5)
@@ -367,21 +224,21 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[argv[0]](argv[1:])
         args = _parser().parse_args(argv)
         args.content = content_path(args.content)
-        from .build import build_kit, select
-        from .loader import load_pack
+        from .build import Status, build_kit, select
+        from .pack import load_pack
 
         options = _options(args)
         products = select(args.only)
         loaded = load_pack(args.content)
         pack = loaded.pack
         out = args.out / pack.id
-        failures = {"error": 0, "internal": 0}
+        failures = {Status.ERROR: 0, Status.INTERNAL: 0}
 
         def report(result):
-            if result.status in ("built", "cached"):
+            if result.status.written:
                 extra = f", {result.note}" if result.note else ""
-                state = "unchanged" if result.status == "cached" else f"{result.seconds:.1f} s"
-                if args.verbose and result.status == "built":
+                state = "unchanged" if result.status == Status.CACHED else f"{result.seconds:.1f} s"
+                if args.verbose and result.status == Status.BUILT:
                     state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
                               f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
                 if not result.path.endswith(".pdf"):  # a page (screen.html): its note says what it holds
@@ -389,11 +246,11 @@ def main(argv: list[str] | None = None) -> int:
                     return
                 print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
                       flush=True)
-            elif result.status == "skipped":
+            elif result.status == Status.SKIPPED:
                 print(printable(f"{result.product}: skipped, {result.message}"), flush=True)
             else:
                 failures[result.status] += 1
-                label = "error" if result.status == "error" else "internal error"
+                label = "error" if result.status == Status.ERROR else "internal error"
                 print(printable(f"{label}: {result.product}: {result.message}"), file=sys.stderr)
 
         if args.batch:
@@ -405,9 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         _say_unprinted(pack, products, results)
         if args.preview:
             _previews(results)
-        if failures["internal"]:
+        if failures[Status.INTERNAL]:
             return EXIT_INTERNAL
-        return EXIT_BAD_INPUT if failures["error"] else EXIT_OK
+        return EXIT_BAD_INPUT if failures[Status.ERROR] else EXIT_OK
     except KitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_BAD_INPUT

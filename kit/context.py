@@ -16,13 +16,14 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from . import qr
+from . import design, qr
 from .direction import direction, hyphenates
 from .errors import KitError
 from .imposition import paper_name
 from .labels import base_language, localise_values, with_pack
 from .labels import labels as label_table
-from .loader import LoadedPack
+from .pack import LoadedPack
+from .parts import Parts
 from .model import Pack
 from .options import Options
 from .paths import LAYOUTS
@@ -65,6 +66,7 @@ class Context:
             "values": self.values,
             "event": self.event_line(),
             "options": self.options,
+            "colours": design.scheme(self.options.low_ink),  # for SVG drawings, which do not see the CSS
             "qr": self.qr,
         }
 
@@ -75,8 +77,7 @@ class Context:
     def qr(self, size_mm: float) -> str:
         problem = qr.check_scannable(self.pack.report_url, size_mm)
         if problem:
-            file, line = self.loaded.where(("report_url",))
-            raise KitError(problem, file, line)
+            raise KitError(problem, self.loaded.where(("report_url",)))
         return Markup(qr.svg(self.pack.report_url, size_mm))
 
     def fit_error(self, what: str):
@@ -107,7 +108,7 @@ class Context:
 
 @dataclass
 class Built:
-    document: object  # a laid-out weasyprint Document, an iterable of them (chunks), or a page's text
+    document: Parts | str  # the pages, laid out a part at a time (one part unless a large deck); a page's text
     note: str = ""  # one line for the summary (cards per sheet, paper)
 
 

@@ -5,7 +5,7 @@ a full build promises is named here, so the build can say so."""
 
 from __future__ import annotations
 
-from .fitting import squash
+from .boxes import squash
 from .products import get
 
 

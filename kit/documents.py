@@ -3,10 +3,11 @@ product, extending the common document template, rendered and fitted."""
 
 from __future__ import annotations
 
-from . import glyphs, imposition
+from . import design, glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
+from .parts import Parts
 
 
 def build_document(
@@ -16,11 +17,13 @@ def build_document(
     paper: str,
     fit: Fit | None = None,
     what: str = "page",
+    page: dict | None = None,
     describe=None,
     sheet_size: tuple[float, float] | None = None,
     **context,
 ) -> Built:
-    """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name).
+    """Render `layouts/<product_id>/page.html.j2` on `paper` (a sheet name);
+    `page` names a page of the product's own and its geometry (`design.page_css`).
 
     Templates get `fs(fit_id)`, the font size in points the fitting chose for
     a `data-fit` box (or for the page budget's fit id). `describe` replaces
@@ -29,13 +32,15 @@ def build_document(
     glyphs.check(ctx, product_id)
     sheet = sheet_size or imposition.parse_sheet(paper)  # sheet_size: a sheet turned, e.g. A3 landscape
     meta = ctx.document_meta(title)
+    page_css = design.page_css(sheet, **(page or {}))
 
     def make_html(sizes: dict[str, float], only=None) -> str:
         return render_template(
             f"{product_id}/page.html.j2",
             product=product_id,
             meta=meta,
-            sheet_w=sheet[0],
+            page_css=page_css,
+            sheet_w=sheet[0],  # for a page that draws its sheet itself (the sorting mat, case cards)
             sheet_h=sheet[1],
             **ctx.template_context(),
             title=title,
@@ -44,7 +49,7 @@ def build_document(
         )
 
     document = render_fitted(make_html, fit, describe or ctx.fit_error(what))
-    return Built(document=document, note=f"{paper}")
+    return Built(document=Parts.laid(document), note=f"{paper}")
 
 
 def running(ctx: Context, bottom: str = "", top: str = "", legend: str = "") -> dict:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from .errors import KitError
+from .errors import KitError, Where
 from .paths import FONTS
 
 # Characters that print nothing of their own: controls, and format marks such
@@ -100,12 +100,11 @@ class Unprintable:
     field: str  # the pack field it is in: 'statements', 'title', 'labels'
     item: str  # "statements[3] 'st-04' text"
     chars: tuple[str, ...]
-    file: object
-    line: int | None
+    where: Where  # the file and line (or cell) it is written in
 
     def error(self) -> KitError:
         return KitError(f"{self.item} has characters the kit's fonts cannot print: {_describe(list(self.chars))}; "
-                        f"{HOW_TO_ADD}", self.file, self.line)
+                        f"{HOW_TO_ADD}", self.where)
 
     def printed_by(self, product_id: str) -> bool:
         return self.field == "labels" or self.field in PRINTED_BY.get(product_id, {self.field})
@@ -134,8 +133,7 @@ def unprintable(loaded) -> list[Unprintable]:
             item = f"label {'.'.join(str(p) for p in path[1:])!r}"
         else:
             item = _item_name(pack, path)
-        file, line = loaded.where(path)
-        found[key] = Unprintable(str(path[0]), item, tuple(chars), file, line)
+        found[key] = Unprintable(str(path[0]), item, tuple(chars), loaded.where(path))
     loaded._unprintable = list(found.values())
     return loaded._unprintable
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import jinja2
 
+from . import design
 from .paths import layout_roots
 from .typeset import unbroken
 
@@ -55,6 +56,7 @@ def environment() -> jinja2.Environment:
     env.filters["pt"] = lambda value: f"{value:.2f}pt"
     env.globals["layout_url"] = layout_url
     env.filters["unbroken"] = unbroken  # addresses, dates, codes: never hyphenated
+    env.globals["design_css"] = design.stylesheet()
     return env
 
 

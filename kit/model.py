@@ -218,6 +218,8 @@ class GuideStep(Strict):
 
 # Sections that may live in a file of their own next to pack.yaml.
 SECTION_FILES = ("definitions", "categories", "statements", "recommendations", "dialogue", "cases", "guide")
+# The sections whose items have an id (unique across all of them).
+ID_SECTIONS = ("definitions", "categories", "statements", "recommendations", "dialogue", "cases")
 
 
 class Pack(Strict):
@@ -246,7 +248,7 @@ class Pack(Strict):
 
     @model_validator(mode="after")
     def _references(self):
-        sections = ("definitions", "categories", "statements", "recommendations", "dialogue", "cases")
+        sections = ID_SECTIONS
         lists = sections + ("authors", "contacts", "links", "guide")
         total = sum(len(getattr(self, s)) for s in lists) + sum(len(case.questions) for case in self.cases)
         if total > MAX_ITEMS:
@@ -292,6 +294,14 @@ class Pack(Strict):
     def statements_of(self, category_id: str) -> list[Statement]:
         return [s for s in self.statements if s.category == category_id]
 
+    def find(self, item_id: str) -> tuple[str, int, Strict] | None:
+        """(section, index, item) of the item with this id; None when no item has it."""
+        for section in ID_SECTIONS:
+            for index, entry in enumerate(getattr(self, section)):
+                if entry.id == item_id:
+                    return section, index, entry
+        return None
+
     def dialogue_text(self, card: DialogueCard) -> str | None:
         """A dialogue card's prompt: its own text, or, for a `case` card that
         refers to a case and has no text of its own, the case's text."""
@@ -301,8 +311,5 @@ class Pack(Strict):
         return case.text if case else None
 
     def item(self, item_id: str):
-        for section in ("definitions", "categories", "statements", "recommendations", "dialogue", "cases"):
-            for entry in getattr(self, section):
-                if entry.id == item_id:
-                    return entry
-        return None
+        found = self.find(item_id)
+        return found[2] if found else None

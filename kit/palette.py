@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .design import COLOURS
 from .errors import KitError
 
-DARK_INK = "#1d1d1b"
+DARK_INK = COLOURS["ink"]
 LIGHT_INK = "#ffffff"
 MIN_CONTRAST = 4.5  # WCAG AA for body text: the definition on a header card is body text
 # Two colours closer than this (distance in sRGB, 0-255 a channel) read as one
@@ -100,7 +101,7 @@ def default_colours(count: int) -> list[str]:
 def pack_styles(pack, where=None) -> dict[str, Style]:
     """Category id -> Style for every category of the pack, checked.
 
-    `where(path)` gives (file, line) of a pack path, for the error message.
+    `where(path)` gives the `kit.errors.Where` of a pack path, for the error message.
     Raises KitError when the pack has more categories than the kit can tell
     apart, or when a `colour` override repeats another category's colour or
     leaves its text below WCAG AA contrast.
@@ -108,8 +109,7 @@ def pack_styles(pack, where=None) -> dict[str, Style]:
     categories = list(pack.categories)
 
     def fail(message: str, path: tuple) -> KitError:
-        file, line = where(path) if where else ("categories.yaml", None)
-        return KitError(message, file, line)
+        return KitError(message, where(path) if where else "categories.yaml")
 
     if len(categories) > MAX_CATEGORIES:
         raise fail(

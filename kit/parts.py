@@ -56,3 +56,36 @@ def join(parts, out) -> int:
         writer._root_object[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject(language)
     writer.write(out)
     return len(writer.pages)
+
+
+class Parts:
+    """A product's pages as parts, each laid out when it is asked for (`lay_out`):
+    what every product builds (`Built.document`).
+
+    A page product is one part, laid out while it was fitted. A deck is cut
+    into parts of at most `sheets.CHUNK_PAGES` sheets: WeasyPrint keeps every
+    laid-out page in memory, so one document would grow with a large deck.
+    Nothing of a deck is laid out until a part is asked for, so the number of
+    parts is known cheaply and each part can be laid out by another process.
+    """
+
+    def __init__(self, count: int, lay_out, card_ids=None):
+        self._count, self._lay_out, self._card_ids = count, lay_out, card_ids
+
+    @classmethod
+    def laid(cls, document) -> Parts:
+        """A document already laid out, as one part."""
+        return cls(1, lambda index: document)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def lay_out(self, index: int):
+        """Part `index` (from 0) as a laid-out WeasyPrint document."""
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self._lay_out(index)
+
+    def card_ids(self, index: int) -> set[str] | None:
+        """The ids of the cards in part `index`; None when it is not a deck."""
+        return self._card_ids(index) if self._card_ids else None

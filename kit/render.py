@@ -18,7 +18,7 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
-from .parts import atomic, join, part_path  # noqa: E402
+from .parts import atomic  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -71,7 +71,8 @@ def final(document, whole_html):
     return document
 
 
-def _dump(document, target: Path) -> None:
+def dump_html(document, target: Path) -> None:
+    """With KIT_DUMP_HTML set: the document's final HTML, named after `target`."""
     folder = os.environ.get(DUMP_HTML)
     html = getattr(document, "kit_html", None)
     if folder and html is not None:
@@ -80,7 +81,7 @@ def _dump(document, target: Path) -> None:
         (Path(folder) / f"{name}.html").write_text(html, encoding="utf-8")
 
 
-def _layout(html: str, stylesheets):
+def _layout(html: str, stylesheets=()):
     import time
 
     started = time.process_time()  # CPU time: what a busy machine does not inflate
@@ -97,30 +98,16 @@ def _layout(html: str, stylesheets):
     return document
 
 
-def write_pdf(document, target: Path, pdf_variant: str | None = None) -> int:
-    """Write atomically: a failure leaves the previous file as it was.
-
-    `document` is a laid-out document, or an iterable of them (the chunks of
-    a large deck), which are written one by one and joined.
-    """
+def write_pdf(document, target, pdf_variant: str | None = None) -> int:
+    """Write a laid-out document to `target` (a path, written atomically: a
+    failure leaves the previous file as it was; or a binary file); returns
+    its page count."""
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-    if not hasattr(document, "write_pdf") and hasattr(document, "__len__") and len(document) == 1:
-        document = document[0]  # a deck of one chunk is written as one document, not joined
-    if hasattr(document, "write_pdf"):
-        with atomic(target) as f:
-            document.write_pdf(f, **options)
-        _dump(document, target)
+    if not isinstance(target, Path):
+        document.write_pdf(target, **options)
         return len(document.pages)
     with atomic(target) as f:
-        return join(_written(document, target, options), f)
+        document.write_pdf(f, **options)
+    dump_html(document, target)
+    return len(document.pages)
 
-
-def _written(documents, target: Path, options):
-    import io
-
-    for index, document in enumerate(documents, start=1):
-        buffer = io.BytesIO()
-        document.write_pdf(buffer, **options)
-        _dump(document, part_path(target.parent, target.stem, index))
-        del document  # let the laid-out chunk go before the next one is laid out
-        yield buffer

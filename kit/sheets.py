@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import glyphs, imposition
+from . import design, glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
+from .parts import Parts
 from .imposition import Grid, Slot
 
 RULER_MM = 50
@@ -232,33 +233,6 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
-class Chunks:
-    """A deck's sheets in chunks, laid out one chunk at a time: WeasyPrint
-    keeps every laid-out page in memory, so one document would grow with a
-    large deck. A small deck is one chunk, written as it is.
-
-    Nothing is laid out until a chunk is asked for, so the number of chunks
-    is known cheaply and each chunk can be laid out by another process.
-    """
-
-    def __init__(self, chunks: list[list[Page]], fitted):
-        self._chunks, self._fitted = chunks, fitted
-
-    def __len__(self) -> int:
-        return len(self._chunks)
-
-    def __getitem__(self, index: int):
-        return self._fitted(self._chunks[index])
-
-    def __iter__(self):
-        for chunk in self._chunks:
-            yield self._fitted(chunk)
-
-    def card_ids(self, index: int) -> set[str]:
-        """The cards on the sheets of one chunk."""
-        return {place.card.id for page in self._chunks[index] for place in page.places}
-
-
 # Fit ids of text printed on every back of a deck (the pack's title), not on one card.
 DECK_FITS = ("pack:title",)
 # Size keys shared by the cards of a deck ('deck:body'): a change lays out every sheet again.
@@ -290,6 +264,7 @@ def build_cards(
     pages = impose(ctx, groups)
     sheet = imposition.parse_sheet(ctx.options.paper)
     meta = ctx.document_meta(title)
+    page_css = design.page_css(sheet)
     duplex_note = {
         "long": ctx.labels.get("duplex_long", ""),
         "short": ctx.labels.get("duplex_short", ""),
@@ -306,6 +281,7 @@ def build_cards(
             pages=shown,
             sheet_w=sheet[0],
             sheet_h=sheet[1],
+            page_css=page_css,
             meta=meta,
             **ctx.template_context(),
             deck_title=title,
@@ -336,8 +312,14 @@ def build_cards(
             pages_of=lambda only: _pages_holding(chunk, only),
             sizes={k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX} if sizes is None else sizes,
         )
-    document = Chunks(_chunks(pages) if chunked else [pages], fitted)
-    return Built(document=document, note=sheet_note(ctx, groups))
+    chunks = _chunks(pages) if chunked else [pages]
+    # the one place a deck is laid out: a part at a time, when the build asks for it
+    parts = Parts(
+        len(chunks),
+        lambda index: fitted(chunks[index]),
+        lambda index: {place.card.id for page in chunks[index] for place in page.places},
+    )
+    return Built(document=parts, note=sheet_note(ctx, groups))
 
 
 def _heaviest(groups: list[CardGroup], fit: Fit, sheets: int = 2) -> list[CardGroup]:

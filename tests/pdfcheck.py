@@ -11,8 +11,9 @@ from itertools import pairwise
 import pypdfium2 as pdfium
 from pypdfium2 import raw
 
+from kit.design import SAFE_MM  # the one source of the safe area: the stylesheets get it from there too
+
 MM = 72 / 25.4
-SAFE_MM = 3.0
 SLACK_MM = 0.6  # a glyph's box against the 3 mm line: glyph outlines, rounding
 SKIP = {" ", "\r", "\n", "\t", "\x02", "\ufffe", "\u00ad"}
 

@@ -15,7 +15,7 @@ from conftest import ENGLISH_PACK, run_cli, write_pack
 from pdfcheck import problems
 from pdfread import contains, qr_codes, text
 
-from kit import fitting
+from kit import boxes
 from kit.build import build_kit
 from kit.context import Options
 from kit.products import get
@@ -139,7 +139,7 @@ def test_the_guide_of_a_pack_without_dialogue_has_no_dialogue_step(tmp_path):
 
 
 def test_the_guide_fingerprint_follows_the_selection_and_no_other_does(tmp_path):
-    from kit.build import fingerprint
+    from kit.build.records import fingerprint
 
     files = sorted((_pack(tmp_path)).glob("*.yaml"))
     one, other = Options(products=("poster", "guide")), Options(products=("guide",))
@@ -185,7 +185,7 @@ def test_a_poster_of_many_recommendations_keeps_two_columns(default_kit):
 
 
 def test_words_worded_for_the_kit_are_not_presented_as_findings(default_kit):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     pack = load_pack(Path(__file__).parent.parent / "content" / "collectief-leren").pack
     for item_id in ("br-01", "br-02", "br-03"):
@@ -264,23 +264,23 @@ def _layout(body: str, css: str = ""):
 
 def test_the_audit_sees_text_printed_over_text():
     document = _layout('<p>First line of text</p><p style="margin-top: -1.2em">Second line over it</p>')
-    found = fitting.check_pages(document)
+    found = boxes.check_pages(document)
     assert any("printed over" in p.message for p in found), found
-    assert not fitting.check_pages(_layout("<p>First line of text</p><p>Second line below it</p>"))
+    assert not boxes.check_pages(_layout("<p>First line of text</p><p>Second line below it</p>"))
 
 
 def test_the_audit_sees_text_outside_the_printable_area():
-    found = fitting.check_pages(_layout(f"<p>{LONG_WORD}{LONG_WORD}</p>"))
+    found = boxes.check_pages(_layout(f"<p>{LONG_WORD}{LONG_WORD}</p>"))
     assert any("outside the printable area" in p.message for p in found), found
 
 
 def test_the_audit_sees_a_missing_or_shrunken_qr_code():
     from kit import qr
 
-    assert any("missing" in p.message for p in fitting.check_qr(_layout("<p>no code</p>")))
+    assert any("missing" in p.message for p in boxes.check_qr(_layout("<p>no code</p>")))
     squeezed = _layout(f'<div style="width: 20mm">{qr.svg(URL, 30.0)}</div>', "svg { max-width: 100%; }")
-    assert any("not 30 mm" in p.message for p in fitting.check_qr(squeezed))
-    assert not fitting.check_qr(_layout(qr.svg(URL, 30.0)))
+    assert any("not 30 mm" in p.message for p in boxes.check_qr(squeezed))
+    assert not boxes.check_qr(_layout(qr.svg(URL, 30.0)))
 
 
 @pytest.mark.parametrize("case", ["overlap", "off-card"])
@@ -301,8 +301,8 @@ def test_a_problem_on_a_card_names_whose_words_are_at_fault(tmp_path):
     """Text on a statement's card that is not the statement's own (the pack's
     title on its back, a --set value) is named as what it is."""
     from kit.audit import Auditor
-    from kit.fitting import Problem
-    from kit.loader import load_pack
+    from kit.boxes import Problem
+    from kit.pack import load_pack
 
     auditor = Auditor(load_pack(_pack(tmp_path)), get("sort-cards"), (("school", "Sint-Jozefsschool"),))
 

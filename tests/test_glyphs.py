@@ -115,7 +115,7 @@ def test_the_symbol_fonts_ship_with_their_licence():
 
 
 def test_an_unprintable_item_is_one_report_with_all_its_characters(tmp_path):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     files = dict(ENGLISH_PACK)
     files["statements.yaml"] = files["statements.yaml"].replace(
@@ -125,6 +125,6 @@ def test_an_unprintable_item_is_one_report_with_all_its_characters(tmp_path):
     found = glyphs.unprintable(loaded)
     assert [(u.field, u.item.split(" ")[0]) for u in found] == [("categories", "categories[3]"),
                                                                    ("statements", "statements[6]")]
-    assert found[1].chars == tuple(CJK) and found[1].line and str(found[1].file).endswith("statements.yaml")
+    assert found[1].chars == tuple(CJK) and found[1].where.line and found[1].where.file.name == "statements.yaml"
     # only the products that print categories or statements are stopped by them
     assert [p for p in glyphs.PRINTED_BY if glyphs.blocking(loaded, p)] == ["sort-cards", "answer-key", "worksheet"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import os
 import signal
+import string
 import subprocess
 import sys
 import threading
@@ -15,9 +16,9 @@ import pypdf
 import pytest
 import yaml
 from conftest import ENGLISH_PACK, ROOT, run_cli, write_pack
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pdfread import text
+from pdfread import contains, text
 
 from kit.errors import KitError
 
@@ -109,7 +110,7 @@ def test_a_url_too_long_for_a_scannable_qr_code_is_refused(small_pack, tmp_path)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
 def test_any_bytes_as_a_pack_file_load_or_fail_with_a_message(tmp_path, data):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     folder = write_pack(tmp_path / "fuzz", ENGLISH_PACK)
     (folder / "statements.yaml").write_bytes(data)
@@ -121,13 +122,20 @@ def test_any_bytes_as_a_pack_file_load_or_fail_with_a_message(tmp_path, data):
         assert "\n" not in exc.one_line() and exc.one_line().isprintable()
 
 
+# Text whose characters read back from a PDF as they were written (no shaping, no reordering).
+PLAIN = set(string.ascii_letters + string.digits + " .,;:!?'()&<>/")
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
+@example("Pupils & <b>teachers</b> share plans: 'week 3'!")
 def test_any_text_builds_a_valid_pdf_or_fails_with_a_message(tmp_path_factory, words):
-    from kit.context import Context, Options
-    from kit.loader import load_pack
-    from kit.products import get
-    from kit.render import write_pdf
+    """Built as a build builds it (laid out, audited, written); when it is
+    built, the words are in the PDF, read back."""
+    from kit.build import Status, Task
+    from kit.build.worker import render_product
+    from kit.context import Options
+    from kit.pack import load_pack
 
     folder = write_pack(tmp_path_factory.mktemp("any-text"), ENGLISH_PACK)
     items = yaml.safe_load((folder / "statements.yaml").read_text())
@@ -139,12 +147,22 @@ def test_any_text_builds_a_valid_pdf_or_fails_with_a_message(tmp_path_factory, w
     out = tmp_path_factory.mktemp("any-out")
     try:
         loaded = load_pack(folder)
-        for product in ("sort-cards", "dialogue-cards"):
-            target = out / f"{product}.pdf"
-            write_pdf(get(product).build(Context(loaded, Options())).document, target)
-            assert len(pypdf.PdfReader(target).pages) >= 2
-    except KitError as exc:
+    except KitError as exc:  # refused as a pack: one line
         assert "\n" not in exc.one_line()
+        return
+    printed = " ".join(words.split())  # as the model keeps it
+    plain = bool(printed) and set(printed) <= PLAIN
+    for product in ("sort-cards", "dialogue-cards"):
+        result = render_product(Task(loaded, out, product, Options(), "key"))
+        if result.status == Status.ERROR:
+            assert "\n" not in result.message and result.where is not None, result.message
+            assert not plain, f"{product}: plain text of {len(printed)} characters refused: {result.message}"
+            continue
+        assert result.status == Status.BUILT, result.message
+        target = out / f"{product}.pdf"
+        assert len(pypdf.PdfReader(target).pages) >= 2
+        if plain:
+            assert contains(text(target), printed), f"{product}: {printed!r} is not printed"
     assert not list(out.glob("*.part"))
 
 
@@ -222,7 +240,7 @@ def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repai
 
 
 def _load_error(folder) -> KitError:
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     started = time.monotonic()
     with pytest.raises(KitError) as caught:
@@ -311,7 +329,7 @@ def test_an_empty_pack_yaml_is_an_error(small_pack):
 
 
 def test_an_explicit_empty_list_is_a_section_the_pack_lacks(small_pack):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     (small_pack / "dialogue.yaml").write_text("[]\n")
     assert load_pack(small_pack).pack.dialogue == []
@@ -430,10 +448,10 @@ def test_out_that_is_a_file_is_bad_input(small_pack, tmp_path):
 
 
 def test_out_that_cannot_be_written_is_bad_input(tmp_path, monkeypatch):
-    from kit import build
+    from kit.build import lock
 
-    monkeypatch.setattr(build.os, "access", lambda path, mode: False)  # root may write anywhere
-    with pytest.raises(KitError, match="cannot write in the output folder"), build.locked(tmp_path / "out"):
+    monkeypatch.setattr(lock.os, "access", lambda path, mode: False)  # root may write anywhere
+    with pytest.raises(KitError, match="cannot write in the output folder"), lock.locked(tmp_path / "out"):
         pass
 
 

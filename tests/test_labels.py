@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 import yaml
@@ -75,11 +76,37 @@ def test_every_label_key_is_printed_by_some_layout_or_code():
             rf"print_steps=\([^)]*['\"]{key}['\"]",  # a product's how-to-print lines (Product.how_to_print)
         ]
         if key in DYNAMIC:
-            patterns = [rf"['\"]{key}['\"]", rf"['\"]{key.split('_')[0]}_['\"]"]
+            continue  # looked up through a variable: printed, as the next test reads from the PDFs
         if not any(re.search(p, code) for p in patterns):
             unused.append(key)
     assert not unused, f"label keys no layout prints: {unused}"
-    assert "labels[key]" in code and "labels['duplex_' + mode]" in code  # how DYNAMIC keys are looked up
+
+
+def test_the_labels_looked_up_through_a_variable_are_printed(english_pack, tmp_path):
+    """`labels[key]` over the --set fields (guide, worksheet) and the duplex
+    advice (guide, alignment sheet): each of those words is in a PDF, beside its value."""
+    from pdfread import contains, text
+
+    from kit.build import build_kit
+    from kit.context import Options
+
+    english = _table("en")
+    values = {"school": "Noordschool", "team": "Blue group", "date": "4 December 2026", "facilitator": "Sam Jansen"}
+    printed = []
+    for duplex in ("long", "short", "fold"):
+        options = Options(duplex=duplex, values=tuple(values.items()))
+        results = build_kit(english_pack, tmp_path / duplex, ["guide", "alignment"], options, jobs=1)
+        assert all(r.status == "built" for r in results), [(r.product, r.message) for r in results]
+        printed += [text(Path(r.path)) for r in results]
+    words = "\n".join(printed).casefold()  # the cover's labels are set in capitals by CSS
+    for key in ("school", "team", "date", "facilitator"):
+        label = (english[key] + values[key]).casefold()
+        assert contains(words, label), f"the guide's cover does not print {key!r} as a label"
+    for mode in ("long", "short", "fold"):
+        assert contains(words, english[f"duplex_{mode}"].casefold()), f"duplex_{mode} is not printed"
+    # `start` (--set start=13:30) becomes the guide's clock times; no PDF prints its label "Start time"
+    # (a build of every product with it set was read back): left to the issue that owns the label.
+    assert DYNAMIC - {"start"} == set(values) | {f"duplex_{mode}" for mode in ("long", "short", "fold")}
 
 
 def test_every_key_a_layout_prints_is_in_the_tables():

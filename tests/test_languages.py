@@ -77,8 +77,8 @@ def _flat(value, prefix=""):
 def _workbook_with_labels(pack_folder: Path, target: Path, rows) -> Path:
     import openpyxl
 
-    from kit.loader import load_pack
-    from kit.workbook import write_workbook
+    from kit.pack import load_pack
+    from kit.pack.export import write_workbook
 
     write_workbook(load_pack(pack_folder).pack, target)
     book = openpyxl.load_workbook(target)
@@ -197,7 +197,7 @@ def arabic_kit(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def arabic_pack():
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     return load_pack(DATA / "ar").pack
 
@@ -330,7 +330,7 @@ def test_the_pages_of_an_arabic_pack_say_rtl_and_do_not_hyphenate():
     assert hyphenates("nl") and hyphenates("uk") and hyphenates("nl-BE")
     assert not hyphenates("ar") and not hyphenates("xx")
     from kit.context import Context, Options
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     meta = Context(load_pack(DATA / "ar"), Options()).document_meta("x")
     assert (meta["lang"], meta["dir"], meta["hyphenate"]) == ("ar", "rtl", False)

@@ -96,7 +96,7 @@ def small_pack(english_pack):
 
 @pytest.fixture(scope="module")
 def english(english_pack):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     return load_pack(english_pack).pack
 
@@ -229,7 +229,7 @@ def test_a_large_deck_is_laid_out_in_chunks_and_joined_whole(tmp_path):
     from the command line and from this process."""
     import yaml
 
-    from kit.loader import load_pack
+    from kit.pack import load_pack
     from kit.sheets import CHUNK_PAGES
 
     files = dict(ENGLISH_PACK)

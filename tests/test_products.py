@@ -8,7 +8,7 @@ from collections import Counter
 from conftest import DEFAULT_PACK, cards_by_code, expected_codes
 from pdfread import contains, font_sizes_of, misplaced_backs, page_sizes_mm, qr_codes, sheets, squash, text
 
-from kit.loader import load_pack
+from kit.pack import load_pack
 
 PACK = load_pack(DEFAULT_PACK).pack
 A4, LETTER, A3 = (210.0, 297.0), (215.9, 279.4), (297.0, 420.0)

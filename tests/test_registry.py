@@ -109,7 +109,7 @@ def test_a_new_product_is_built_in_workers_and_named_in_the_guide(plugin, tmp_pa
 
 
 def _pack(folder: Path):
-    from kit.loader import load_pack
+    from kit.pack import load_pack
 
     return load_pack(folder).pack
 

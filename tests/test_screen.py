@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_PACK, ENGLISH_PACK, expected_codes, run_cli, write_pack
 
-from kit.loader import load_pack
+from kit.pack import load_pack
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -21,7 +21,7 @@ from kit.build import build_kit
 from kit.context import Options
 from kit.imposition import CARD_SIZES
 from kit.labels import labels
-from kit.loader import load_pack
+from kit.pack import load_pack
 from kit.products import default_ids
 
 TEAMLEREN = ROOT / "content" / "teamleren"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pypdf
 import pypdfium2 as pdfium
@@ -13,9 +14,11 @@ import yaml
 from conftest import DEFAULT_PACK
 from pdfread import contains, text
 
-from kit.build import build_kit, deck_tasks, render_product
+from kit.build import Task, build_kit
+from kit.build.deck import deck_tasks
+from kit.build.worker import render_product
 from kit.context import Options
-from kit.loader import load_pack
+from kit.pack import load_pack
 from kit.sheets import CHUNK_PAGES
 
 CARDS = 200  # poker cards, 9 a sheet, fronts and backs: over 40 pages, two chunks
@@ -54,10 +57,11 @@ def _build(pack, out, jobs):
 
 
 def test_a_large_deck_is_split_into_one_task_per_chunk(deck):
-    args = (str(deck), "out", "sort-cards", Options(), "key")
-    tasks = deck_tasks(load_pack(deck), args)
-    assert [task[5] for task in tasks] == list(range(1, len(tasks) + 1)) and len(tasks) >= 2
-    assert deck_tasks(load_pack(DEFAULT_PACK), args) == [args]  # a small deck stays one task
+    task = Task(load_pack(deck), Path("out"), "sort-cards", Options(), "key")
+    tasks = deck_tasks(task)
+    assert [t.part for t in tasks] == list(range(1, len(tasks) + 1)) and len(tasks) >= 2
+    small = Task(load_pack(DEFAULT_PACK), Path("out"), "sort-cards", Options(), "key")
+    assert deck_tasks(small) == [small]  # a small deck stays one task
 
 
 def test_a_large_deck_is_the_same_pdf_with_one_or_two_processes(deck, two, tmp_path):
@@ -69,7 +73,7 @@ def test_a_large_deck_is_the_same_pdf_with_one_or_two_processes(deck, two, tmp_p
     assert pdf == (tmp_path / "one" / "sort-cards.pdf").read_bytes()
 
     # and the same as the whole deck rendered by one task, its chunks joined in that process
-    whole = render_product(load_pack(deck), str(tmp_path / "whole"), "sort-cards", Options(), "key")
+    whole = render_product(Task(load_pack(deck), tmp_path / "whole", "sort-cards", Options(), "key"))
     assert whole.status == "built", whole.message
     assert (tmp_path / "whole" / "sort-cards.pdf").read_bytes() == pdf
 
@@ -104,16 +108,23 @@ def test_a_card_that_does_not_fit_in_a_later_chunk_fails_the_deck_and_keeps_the_
 
 def test_a_build_reports_its_layout_passes_and_can_dump_its_final_html(tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_DUMP_HTML", str(tmp_path / "html"))
-    result = render_product(load_pack(DEFAULT_PACK), str(tmp_path / "out"), "guide", Options(), "key")
+    result = render_product(Task(load_pack(DEFAULT_PACK), tmp_path / "out", "guide", Options(), "key"))
     assert result.status == "built", result.message
     assert result.passes >= 1 and result.laid_out >= result.pages > 0 and result.layout_seconds > 0
     html = (tmp_path / "html" / "guide.html").read_text(encoding="utf-8")
-    assert "<html" in html and contains(text(tmp_path / "out" / "guide.pdf"), "Collectief leren")
+    assert contains(text(tmp_path / "out" / "guide.pdf"), "Collectief leren")
+    # the dump is the document as written: WeasyPrint alone lays it out to the same pages and words
+    from kit.render import _layout
+
+    dumped = _layout(html)
+    assert len(dumped.pages) == result.pages
+    dumped.write_pdf(tmp_path / "dumped.pdf")
+    assert text(tmp_path / "dumped.pdf") == text(tmp_path / "out" / "guide.pdf")
 
 
 def test_the_poster_is_fitted_in_at_most_two_layouts_with_columns_the_kit_balanced(tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_DUMP_HTML", str(tmp_path / "html"))
-    result = render_product(load_pack(DEFAULT_PACK), str(tmp_path / "out"), "poster", Options(), "key")
+    result = render_product(Task(load_pack(DEFAULT_PACK), tmp_path / "out", "poster", Options(), "key"))
     assert result.status == "built", result.message
     assert result.passes <= 2 and "2 columns" in result.note, (result.passes, result.note)
     html = (tmp_path / "html" / "poster.html").read_text(encoding="utf-8")

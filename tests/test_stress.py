@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from pdfcheck import problems
 from pdfread import qr_codes
 
+from kit.build import Status, build_kit
 from kit.products import get
-from kit.build import build_kit
 from kit.context import Options
 from kit.errors import KitError
 from kit.model import WORD_CHARS
@@ -146,12 +146,22 @@ def test_every_product_of_a_hostile_pack_prints_right_or_names_the_item(tmp_path
         assert "\n" not in message and ONE_LINE_NAMING.match(message), message
         return
     for result in results:
-        if result.status == "error":
+        if result.status == Status.ERROR:
             message = result.message
             print(f"{result.product}: {message}")  # shown with -s: what the stress packs are refused for
+            if message.startswith("not built: it prints "):  # items named in full for an earlier product
+                assert result.where is not None and result.where.file.parent == pack_dir, message
+                continue
             assert "\n" not in message and ONE_LINE_NAMING.match(message), f"{result.product}: {message}"
+            # Only what a pack can be refused for: text too long for its box even at the floor, or
+            # characters the fonts lack (the CJK texts); a layout fault the audit found (text past a
+            # card's edge, lines over each other, an item missing) fails the test, as it would fail a user.
+            assert "does not fit" in result.detail or (
+                "cannot print" in result.detail and any(char in result.detail for char in "".join(CJK))
+            ), f"{result.product}: refused for what a pack cannot cause: {message}"
+            assert result.where is not None and result.where.file.parent == pack_dir, message
             continue
-        assert result.status == "built", f"{result.product}: {result.status} {result.message}"
+        assert result.status == Status.BUILT, f"{result.product}: {result.status} {result.message}"
         pdf = Path(result.path)
         keep = os.environ.get("KIT_STRESS_PNG")
         if keep:

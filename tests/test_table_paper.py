@@ -16,7 +16,7 @@ from pdfread import card_boxes, font_sizes_of, page_sizes_mm, sheets, text
 
 from kit.imposition import CARD_SIZES
 from kit.labels import format_date
-from kit.loader import load_pack
+from kit.pack import load_pack
 
 LONG_URL = "https://example.org/projects/collective-learning-within-partnerships/external-professionals-and-schools"
 EMAIL = "jane.doe-partnerships@example-institute.org"

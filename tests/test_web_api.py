@@ -299,25 +299,29 @@ def test_docs_describe_the_api_offline(server):
 
 
 def test_spreadsheet_uploads_reach_the_loader(server):
-    import inspect
-
-    from kit import loader
-
-    if "xlsx" not in inspect.getsource(loader):
-        pytest.skip("kit.loader.load_pack does not read .xlsx yet (the workbook branch adds it)")
     base, _ = server
     response = build(base, products="poster", files={"pack_file": ("findings.xlsx", b"not a spreadsheet")})
     assert response.status_code == 422
-    assert response.json()["file"] == "findings.xlsx" or "xlsx" in response.json()["error"]
+    problem = response.json()
+    assert problem["file"] == "findings.xlsx"
+    assert problem["error"].startswith("not a readable .xlsx workbook")
 
 
 def test_shipped_pack_errors_name_the_file_relative_to_the_pack(tmp_path):
+    from kit.build import Result
+    from kit.errors import KitError, Where
     from kit.web.app import result_error
 
     source = tmp_path / "pack"
     source.mkdir()
-    problem = result_error(f"{source}/statements.yaml:12: 'rv-01' does not fit its card", source)
-    assert problem == {"message": "'rv-01' does not fit its card", "file": "statements.yaml", "line": 12}
+    error = KitError("'rv-01' does not fit its card", Where(source / "statements.yaml", 12), item="rv-01")
+    problem = result_error(Result.refused("poster", error), source)
+    assert problem == {"message": "'rv-01' does not fit its card", "file": "statements.yaml", "line": 12,
+                       "item": "rv-01"}
+    # a workbook's cell: the file as the user knows it, then sheet, row and column
+    cell = Where(tmp_path / "findings.xlsx", sheet="statements", row=14, column="text")
+    problem = result_error(Result.refused("poster", KitError("too long", cell)), tmp_path / "findings.xlsx")
+    assert problem["file"] == "findings.xlsx: sheet statements, row 14, column text" and problem["line"] is None
 
 
 def _start_serve(*args: str):
@@ -398,8 +402,8 @@ def test_a_product_the_pack_has_nothing_for_is_left_out_and_named(server, tmp_pa
 def test_an_uploaded_pack_brings_its_own_labels_as_a_file_or_a_sheet(server, tmp_path):
     import openpyxl
 
-    from kit.loader import load_pack
-    from kit.workbook import write_workbook
+    from kit.pack import load_pack
+    from kit.pack.export import write_workbook
 
     base, _ = server
     labels = "answer_key: Sleutel voor de begeleider\ncode: Nummer\n"

@@ -24,9 +24,9 @@ import pytest
 from conftest import ENGLISH_PACK, ROOT
 from web_server import free_port
 
-from kit.loader import load_pack
+from kit.pack import load_pack
 from kit.products import default_ids
-from kit.workbook import load_table_pack
+from kit.pack.table_loader import load_table_pack
 
 MB = 2**20
 DEFAULT_PRODUCTS = default_ids()  # all but the alignment sheet

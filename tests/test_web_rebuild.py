@@ -15,9 +15,10 @@ import pytest
 from conftest import DEFAULT_PACK, ROOT
 from pdfread import contains, text
 
-from kit.build import build_kit, output_file, plan_product, shared_digest
+from kit.build import build_kit
+from kit.build.records import output_file, plan_product, shared_digest
 from kit.context import Options
-from kit.loader import load_pack
+from kit.pack import load_pack
 from kit.products import get, ids
 
 KEYS = ("school", "team", "date", "facilitator", "name", "room", "start")

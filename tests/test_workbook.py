@@ -15,8 +15,8 @@ import pytest
 from conftest import ROOT, run_cli
 
 from kit.errors import KitError
-from kit.loader import load_pack
-from kit.workbook import write_workbook
+from kit.pack import load_pack
+from kit.pack.export import write_workbook
 
 SHIPPED = ["collectief-leren", "teamleren"]
 

@@ -15,8 +15,9 @@ import pytest
 from conftest import DEFAULT_PACK, ROOT
 
 from kit.errors import KitError
-from kit.loader import load_pack
-from kit.workbook import load_table_pack, write_workbook
+from kit.pack import load_pack
+from kit.pack.export import write_workbook
+from kit.pack.table_loader import load_table_pack
 from kit.xlsx_guard import MAX_COLUMNS, MAX_STRING_CHARS, MAX_STRINGS, check_entries, check_workbook
 
 WORKBOOKS = hostile.bad_workbooks()

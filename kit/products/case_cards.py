@@ -8,7 +8,8 @@ from __future__ import annotations
 from .. import imposition, promises
 from ..context import Built, Context, Product
 from ..documents import build_document
-from ..fitting import SAFE_MM, Fit
+from ..design import SAFE_MM
+from ..fitting import Fit
 
 # A case's text stays readable: 11.5 pt down to 9 pt, else it takes a whole sheet.
 FIT = Fit(start=11.5, floor=9.0)

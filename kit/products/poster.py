@@ -41,7 +41,13 @@ STEP_PT = 0.25
 MARGIN_MM = 11.0  # the page margin of the stylesheet, at A3
 GAP_MM = 5.0  # between the list and the footer, at A3
 BAND_MM, FOOT_MM = 75.0, 25.0  # the usual heights of the title band (with the list's margin) and the footer, at A3
-COLUMN_GAP_EM = 2.4 / 3.2  # the column gap in the stylesheet, 2.4 rem at the 32 pt start
+# The list's type: set in the stylesheet from here (custom properties, in
+# page.html.j2) and read by the model of the list's height below.
+LINE_HEIGHT = 1.24  # of the recommendations' titles and texts
+ITEM_GAP_EM = 0.7  # below each recommendation
+INDENT_EM = 1.75  # the number's room, left of each recommendation
+COLUMN_GAP_REM = 2.4  # between two columns; 1 rem is 10 pt at A3
+COLUMN_GAP_EM = COLUMN_GAP_REM / (START_PT / 10)  # in em of the list at its 32 pt start, where the model is calibrated
 CHAR_EM = 0.5  # the average width of a character of the shipped font, in em
 LINE_CHARS = (40, 75)  # a readable line length, in characters
 SAFETY = 0.98  # the model is calibrated at one size; leave a little for the next
@@ -112,9 +118,11 @@ class Poster:
             parts = [numbered]
         return build_document(
             self.ctx, "poster", self.ctx.labels["poster"], self.paper,
-            scale=self.scale, margin_mm=MARGIN_MM, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=parts,
+            page={"name": "poster", "margin_mm": MARGIN_MM * self.scale, "bleed_mm": self.ctx.options.bleed},
+            scale=self.scale, qr_mm=QR_MM * min(self.scale, 1.2), list_pt=size, columns=parts,
             rec_title_pt=self.rec_title_pt(size),
             title_pt=self.title_pt, break_title=self.break_title, break_list=self.break_list,
+            line_height=LINE_HEIGHT, item_gap_em=ITEM_GAP_EM, indent_em=INDENT_EM, column_gap_rem=COLUMN_GAP_REM,
         )
 
     def room(self, document) -> tuple[float, float, float]:
@@ -174,15 +182,14 @@ class Poster:
 
     def item_heights(self, size: float, columns: int, width: float) -> list[float]:
         """Each recommendation's height in mm at `size` in `columns` columns, as modelled."""
-        indent = 1.75  # em, the number's room (the stylesheet's padding-left)
-        chars = self.line_chars(size, columns, width) - indent / CHAR_EM
+        chars = self.line_chars(size, columns, width) - INDENT_EM / CHAR_EM
         em = size * PT_MM
         title_pt = self.rec_title_pt(size)
         title_em = title_pt * PT_MM
         # the title's characters are larger (and bold) but share the text's indent
         title_chars = chars * size / title_pt / BOLD_WIDTH
         return [
-            (_lines(rec.text, chars) * 1.24 + 0.7) * em
+            (_lines(rec.text, chars) * LINE_HEIGHT + ITEM_GAP_EM) * em
             + ((_lines(rec.title, title_chars) * REC_TITLE_LINE + REC_TITLE_AFTER_EM) * title_em if rec.title else 0.0)
             for rec in self.ctx.pack.recommendations
         ]
@@ -229,7 +236,7 @@ def build(ctx: Context) -> Built:
     size, columns = poster.first_guess()
     built = poster.layout(size, columns)
     while True:
-        document = built.document
+        document = built.document.lay_out(0)
         fitting = poster.fits(document)
         words = (poster.break_title, poster.break_list, poster.title_pt)
         poster.fix_words(document)
@@ -249,16 +256,14 @@ def build(ctx: Context) -> Built:
             break
         size, columns = target
         built = poster.layout(size, columns)
-    if not poster.fits(built.document):
-        height, room, _ = poster.room(built.document)
-        file, line = ctx.loaded.where(("recommendations",))
+    if not poster.fits(built.document.lay_out(0)):
+        height, room, _ = poster.room(built.document.lay_out(0))
         percent = max(1, round((height / max(room, 1) - 1) * 100))
         remedy = "shorten them" if poster.paper == LARGEST_PAPER else f"shorten them or use --poster-paper {LARGEST_PAPER}"
         raise KitError(
             f"the list of recommendations does not fit one {paper_name(poster.paper)} poster even at {poster.floor:g} pt: "
             f"about {percent}% too long; {remedy}",
-            file,
-            line,
+            ctx.loaded.where(("recommendations",)),
         )
     built.note = f"{poster.paper}, {size:g} pt, {columns} column{'s' if columns > 1 else ''}"
     return built

@@ -20,9 +20,10 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..build import output_file
+from ..build import Status
+from ..build.records import output_file
 from ..errors import KitError
-from ..loader import load_pack
+from ..pack import load_pack
 from ..paths import CONTENT, DEFAULT_PACK_ID
 from ..products import default_ids, get
 from . import forms
@@ -189,8 +190,7 @@ def create_app(token: str | None = None, workers: int | None = None, host: str =
         return {
             "names": {p: get(p).name(language) for p in job.products},
             "howto": {p: get(p).how_to_print(job.options, language) for p in job.products},
-            "errors": {p: result_error(r.message, job.source) for p, r in list(job.results.items())
-                       if r.status in ("error", "internal")},
+            "errors": {p: result_error(r, job.source) for p, r in list(job.results.items()) if r.status.failed},
         }
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -335,13 +335,13 @@ def _api_build(builder: Builder, packs, pack_id, upload, pack_file, folder: Path
     out = folder / "out"
     results = builder.run(source, loaded, out, products, options)
     for result in results:
-        if result.status == "error":
-            problem = result_error(result.message, source)
+        if result.status == Status.ERROR:
+            problem = result_error(result, source)
             raise KitError(f"{result.product}: {problem['message']}", problem["file"], problem["line"])
-        if result.status == "internal":
+        if result.status == Status.INTERNAL:
             raise _Internal(f"{result.product}: {result.message}")
-    skipped = "; ".join(f"{r.product}: {r.message}" for r in results if r.status == "skipped")
-    return _zip(out, [r.product for r in results if r.status in ("built", "cached")]), skipped
+    skipped = "; ".join(f"{r.product}: {r.message}" for r in results if r.status == Status.SKIPPED)
+    return _zip(out, [r.product for r in results if r.status.written]), skipped
 
 
 def _zip(out: Path, products: list[str]) -> bytes:

@@ -20,14 +20,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Result, _stop, build_kit
+from ..build import Result, Status, build_kit
+from ..build.pool import stop as _stop
 from ..context import Options
 from ..coverage import after_build
 from ..errors import KitError
-from ..loader import LoadedPack
+from ..pack import LoadedPack
 from .lifecycle import DaemonThreads, make_root
 from .previews import write_previews
 from .sessions import Session, Sessions
+
+BUILDING = "building"  # a product's state on the page before its Result (and previews) are in
 
 
 def _worker_init(parent: int) -> None:
@@ -80,16 +83,17 @@ class Job:
     unprinted: list[str] = field(default_factory=list)  # items of the pack no product of a full build printed
 
     def state(self, product: str) -> str:
+        """What the page shows: "building", or the product's `Status`."""
         result = self.results.get(product)
         if result is None:
-            return "building" if not self.done else "internal"
-        if result.status in ("built", "cached") and product not in self.previews:
-            return "building"  # the PDF is there, its pictures are on their way
+            return BUILDING if not self.done else Status.INTERNAL
+        if result.status.written and product not in self.previews:
+            return BUILDING  # the PDF is there, its pictures are on their way
         return result.status
 
     @property
     def finished(self) -> list[str]:
-        return [p for p in self.products if self.state(p) in ("built", "cached")]
+        return [p for p in self.products if self.state(p) in (Status.BUILT, Status.CACHED)]
 
 
 class Builder:
@@ -140,11 +144,11 @@ class Builder:
             if job is None:
                 return
             job.results[result.product] = result
-            if previews and result.status in ("built", "cached") and result.path:
+            if previews and result.status.written and result.path:
                 # a page (the screen version) has no pages to picture: it is opened instead
-                job.previews[result.product] = (write_previews(Path(result.path), fresh=result.status == "built")
+                job.previews[result.product] = (write_previews(Path(result.path), fresh=result.status == Status.BUILT)
                                                  if result.path.endswith(".pdf") else 0)
-                if result.status == "built" and job.first_preview is None:
+                if result.status == Status.BUILT and job.first_preview is None:
                     job.first_preview = time.perf_counter() - job.started
 
         try:

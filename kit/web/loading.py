@@ -3,14 +3,14 @@ request's folder; every problem filed under the form's `pack` field."""
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
+from ..build import Result, Status
 from ..errors import KitError
-from ..loader import load_pack
+from ..pack import load_pack
 from ..products import default_ids, get
 from . import forms
 from .uploads import SPREADSHEET_SUFFIXES, UploadRefused, safe_name, save_upload
@@ -42,7 +42,9 @@ def load_for_request(packs, pack_id, upload, pack_file, folder: Path, problems: 
         return source, load_pack(source)
     except KitError as exc:
         file = exc.file
-        if file and not isinstance(exc, UploadRefused):
+        if upload is not None and exc.where is not None and source is not None and exc.where.file == source:
+            file = safe_name(pack_file.filename) + exc.where.place()  # a workbook, as the user named it
+        elif file and not isinstance(exc, UploadRefused):
             file = relative(file, *([pack_root(source)] if source else []), folder)
         problems.add("pack", {"message": exc.detail, "file": file, "line": exc.line})
         return None, None
@@ -62,17 +64,15 @@ def pack_root(source: Path) -> Path:
     return source.parent if source.suffix.lower() in SPREADSHEET_SUFFIXES else source
 
 
-WHERE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<detail>.*)$")
-
-
-def result_error(message: str, source: Path) -> dict:
-    """A worker's one-line error ('/tmp/.../statements.yaml:12: ...') as message, file and line."""
-    root = str(pack_root(source))
-    match = WHERE.match(message)
-    if match and match["file"].startswith(root):
-        return {"message": match["detail"], "file": relative(match["file"], pack_root(source)),
-                "line": int(match["line"]) if match["line"] else None}
-    return {"message": message, "file": None, "line": None}
+def result_error(result: Result, source: Path) -> dict:
+    """A product's failure as message, file and line (and the item it names), the
+    file as the user knows it ('statements.yaml'); a file outside the pack stays in the message."""
+    root = pack_root(source)
+    where = result.where
+    if result.status == Status.ERROR and where is not None and str(where.file).startswith(str(root)):
+        return {"message": result.detail, "file": relative(str(where.file), root) + where.place(),
+                "line": where.line, "item": result.item}
+    return {"message": result.message, "file": None, "line": None, "item": result.item}
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,7 +86,7 @@ def products_made(folder: Path) -> list[str]:
 
 def workbook_bytes(folder: Path) -> bytes:
     """The pack as `findings-kit export` writes it."""
-    from ..workbook import write_workbook
+    from ..pack.export import write_workbook
 
     pack = load_pack(folder).pack
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from ..context import Context, Options
 from ..inline import policy_in
-from ..loader import load_pack
+from ..pack import load_pack
 
 _made: dict[str, str] = {}
 _lock = threading.Lock()

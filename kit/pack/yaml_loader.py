@@ -9,23 +9,20 @@ pydantic error can be traced back to the line it came from.
 from __future__ import annotations
 
 import gc
-import os
-import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from .errors import KitError
-from .model import MAX_ITEMS, SECTION_FILES, Pack, PathError
-from .suggest import first_error, unknown_field_hint
+from ..errors import KitError, Where
+from ..model import MAX_ITEMS, SECTION_FILES, Pack
+from ..suggest import first_error
+from .errors import describe
+from .files import check_folder, read_file, yaml_files
+from .loaded import LABELS_KEY, PACK_FILE, LoadedPack, lookup
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 # libyaml's parser where PyYAML has it (ten times faster); both only build plain data.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-PACK_FILE = "pack.yaml"
-LABELS_KEY = "labels"  # labels.yaml, or a `labels` section of pack.yaml: the pack's own label table
 # A pack needs 4 levels (pack > cases > case > questions); the rest is room for mistakes.
 MAX_DEPTH = 20
 # Values (keys, texts, lists) in one file: room for MAX_ITEMS items of the largest kind; it stops
@@ -33,72 +30,9 @@ MAX_DEPTH = 20
 MAX_NODES = 50 * MAX_ITEMS
 
 
-@dataclass
-class LoadedPack:
-    pack: Pack
-    folder: Path
-    files: list[Path]
-    # (section, index, field...) -> (file, line) for error messages after loading
-    lines: dict[tuple, tuple[Path, int]] = field(default_factory=dict)
-    labels: dict = field(default_factory=dict)  # the pack's own labels (kit/pack_labels.py), checked
-
-    def where(self, path: tuple) -> tuple[Path, int | None]:
-        return _lookup(self.lines, path, self.folder / PACK_FILE)
-
-    def where_item(self, item_id: str) -> tuple[Path, int | None]:
-        """File and line of the item with this id (for fit errors)."""
-        for section in SECTION_FILES:
-            for index, entry in enumerate(getattr(self.pack, section, [])):
-                if getattr(entry, "id", None) == item_id:
-                    return self.where((section, index))
-        return self.folder / PACK_FILE, None
-
-
-def _lookup(lines, path, default_file):
-    path = tuple(path)
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get((), (default_file, None))
-
-
-def _read(file: Path) -> bytes:
-    """The bytes of a pack file: a regular file of at most 5 MB, nothing else.
-
-    A FIFO would block, a device reports size 0 and never ends, a folder is
-    not text: each is refused before it is opened for reading.
-    """
-    try:
-        info = os.stat(file)
-    except OSError as exc:
-        raise KitError(f"cannot read: {exc.strerror}", file) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise KitError("is a folder, not a file", file)
-    if not stat.S_ISREG(info.st_mode):
-        raise KitError("not a regular file (a device, pipe or socket); a pack file must be a plain text file", file)
-    if info.st_size > MAX_FILE_BYTES:
-        raise KitError(f"file is {info.st_size / 1e6:.1f} MB; a pack file may be at most 5 MB", file)
-    try:
-        # O_NONBLOCK: should the file have been swapped for a FIFO since stat(), open() must not hang.
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise KitError(f"cannot read: {exc.strerror}", file) from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise KitError("not a regular file; a pack file must be a plain text file", file)
-        try:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise KitError(f"cannot read: {exc.strerror}", file) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise KitError("file is over 5 MB; a pack file may be at most 5 MB", file)
-    return data
-
-
 def _parse(file: Path):
     """(data, node) of a pack file; (None, None) when it holds no YAML at all."""
-    data = _read(file)
+    data = read_file(file)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -199,95 +133,28 @@ def _compose(loader, file: Path):
 
 
 def _record_lines(node, file, prefix, lines):
-    lines[prefix] = (file, node.start_mark.line + 1)
+    lines[prefix] = Where(file, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             path = prefix + (key.value,)
-            lines[path] = (file, key.start_mark.line + 1)
+            lines[path] = Where(file, key.start_mark.line + 1)
             if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)):
                 _record_lines(value, file, path, lines)
-                lines[path] = (file, key.start_mark.line + 1)
+                lines[path] = Where(file, key.start_mark.line + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, file, prefix + (index,), lines)
 
 
-def error_path(error: dict) -> tuple[tuple, str | None]:
-    """The item path of a pydantic error, and its message when a check of the
-    model named the item itself (`PathError`); shared by YAML and table packs."""
-    loc = tuple(error["loc"])
-    exc = (error.get("ctx") or {}).get("error")
-    if isinstance(exc, PathError):
-        return loc + exc.path, str(exc)
-    return loc, None
-
-
-def plain_message(error: dict) -> str:
-    """A pydantic error's message, in the kit's words where pydantic's would puzzle."""
-    message = error["msg"]
-    if error["type"] == "value_error":
-        message = message.removeprefix("Value error, ")
-    loc = error["loc"]
-    if error["type"] == "string_pattern_mismatch" and loc and loc[-1] in ("id", "category", "refers_to"):
-        message = "ids are lower-case letters, digits and dashes"
-    return message
-
-
-def _describe(error: dict) -> tuple[tuple, str]:
-    loc, given = error_path(error)
-    if given:
-        return loc, given
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return loc, (f"unknown field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
-                     + unknown_field_hint(Pack, loc))
-    if kind == "missing":
-        return loc, f"missing field {loc[-1]!r}" + (f" in {_name(loc[:-1])}" if len(loc) > 1 else "")
-    if kind == "string_too_long":
-        limit = (error.get("ctx") or {}).get("max_length")
-        length = len(error.get("input") or "")
-        return loc, f"{_name(loc)} is {length:,} characters; at most {limit:,} fit where it is printed: shorten it"
-    message = plain_message(error)
-    return loc, f"{_name(loc)}: {message}" if loc else message
-
-
-def _name(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (("." if out else "") + str(part))
-    return out
-
-
-def _pack_files(folder: Path) -> list[Path]:
-    """The YAML files of the pack folder, by name (whatever kind of file they are)."""
-    try:
-        with os.scandir(folder) as entries:
-            names = [entry.name for entry in entries]
-    except OSError as exc:
-        raise KitError(f"cannot read the pack folder: {exc.strerror}", folder) from None
-    return sorted(folder / name for name in names if name.endswith((".yaml", ".yml")) and not name.startswith("."))
-
-
-def load_pack(folder: Path | str) -> LoadedPack:
-    folder = Path(folder)
-    from .workbook import is_table_pack, load_table_pack  # a .xlsx workbook or a folder of CSV files
-
-    if is_table_pack(folder):
-        return load_table_pack(folder)
-    try:
-        info = os.stat(folder)
-    except FileNotFoundError:
-        raise KitError("content pack folder not found", folder) from None
-    except OSError as exc:
-        raise KitError(f"cannot read the pack folder: {exc.strerror}", folder) from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise KitError("not a folder; --content names a pack folder (with pack.yaml in it)", folder)
-    files_in_folder = _pack_files(folder)
+def load_yaml_pack(folder: Path) -> LoadedPack:
+    """Load the pack folder `folder` (pack.yaml and section files)."""
+    check_folder(folder)
+    files_in_folder = yaml_files(folder)
     main_file = folder / PACK_FILE
     if main_file not in files_in_folder:
         raise KitError(f"not a content pack: {PACK_FILE} is missing", folder)
 
-    lines: dict[tuple, tuple[Path, int]] = {}
+    lines: dict[tuple, Where] = {}
     data, node = _parse(main_file)
     if data is None:
         raise KitError("the file is empty (or holds only comments); it must give the pack's id, title, ...", main_file)
@@ -337,12 +204,15 @@ def load_pack(folder: Path | str) -> LoadedPack:
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
-        path, message = _describe(first_error(exc.errors()))
-        file, line = _lookup(lines, path, main_file)
-        raise KitError(message, file, line) from None
-    from .pack_labels import check as check_labels
+        path, message = describe(first_error(exc.errors()))
+        raise KitError(message, lookup(lines, path, Where(main_file))) from None
+    from ..pack_labels import check as check_labels
 
-    own = check_labels(labels, lambda path: _lookup(lines, (LABELS_KEY,) + path, main_file))
+    def where(path):  # as pack_labels reads it: (file, line)
+        found = lookup(lines, (LABELS_KEY,) + path, Where(main_file))
+        return found.text(), found.line
+
+    own = check_labels(labels, where)
     return LoadedPack(pack=pack, folder=folder, files=files, lines=lines, labels=own)
 
 
