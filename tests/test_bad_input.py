@@ -150,11 +150,12 @@ FILLER = ["schools", "should", "share", "what", "works", "with", "every", "membe
 FILLER += ["on", "it", "for", "the", "next", "year", "and", "the", "year", "after", "that", "too", "as", "well"]
 
 
-@pytest.mark.parametrize("words, fits", [(6, True), (30, False)])
-def test_a_poster_of_40_recommendations_is_one_page_or_a_clear_error(small_pack, tmp_path, words, fits):
-    """40 recommendations of 6 words (a line each) fit one A3 sheet; of 30
-    words (1,200 words: more than can be read from two metres on one A3 sheet)
-    they cannot, and the build stops naming them."""
+@pytest.mark.parametrize("count, words, fits", [(30, 6, True), (40, 30, False)])
+def test_a_poster_of_many_recommendations_is_one_page_or_a_clear_error(small_pack, tmp_path, count, words, fits):
+    """30 recommendations of 6 words (a title that reads from two metres and a
+    line of text each) fit one A3 sheet; 40 of 30 words (1,200 words: more
+    than can be read from two metres on one A3 sheet) cannot, and the build
+    stops naming them."""
     from pdfread import contains, page_sizes_mm, text
 
     def recommendation(number: int) -> str:
@@ -162,7 +163,7 @@ def test_a_poster_of_40_recommendations_is_one_page_or_a_clear_error(small_pack,
         assert len(" ".join(words_of_it).split()) == words
         return " ".join(words_of_it)
 
-    items = "".join(f"- id: rec-{i}\n  title: Step {i}\n  text: {recommendation(i)}\n  source: report\n" for i in range(1, 41))
+    items = "".join(f"- id: rec-{i}\n  title: Step {i}\n  text: {recommendation(i)}\n  source: report\n" for i in range(1, count + 1))
     (small_pack / "recommendations.yaml").write_text(items)
     _replace(small_pack / "dialogue.yaml", "  refers_to: rec-1\n", "")
     out = tmp_path / "out"
@@ -172,7 +173,7 @@ def test_a_poster_of_40_recommendations_is_one_page_or_a_clear_error(small_pack,
         poster = out / "staff-wellbeing" / "poster.pdf"
         assert page_sizes_mm(poster) == [(297.0, 420.0)]
         content = text(poster)
-        for number in range(1, 41):
+        for number in range(1, count + 1):
             assert contains(content, recommendation(number)), number
     else:
         message = _fails(small_pack, out, product="poster")
