@@ -86,3 +86,12 @@ def test_the_cycle_finder_finds_a_loop():
 def test_no_module_of_the_kit_is_over_400_lines():
     long = {name: n for name, path in _modules().items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"split these modules: {long}"
+
+
+def test_every_package_of_the_kit_is_in_the_wheel():
+    """A package missing from pyproject's list works from the checkout and breaks the installed tool."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "kit").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
