@@ -17,8 +17,16 @@ from .labels import english
 
 # Where an error points: the path of keys inside the table -> (file, line).
 Where = Callable[[tuple], tuple[object, int | None]]
-# The fields of a step of the session (the `default_guide` list).
-STEP_FIELDS = {"title": str, "text": str, "minutes": int, "product": str, "needs": str}
+
+
+def step_fields() -> dict[str, type]:
+    """The fields a step of the session (the `default_guide` list) may have,
+    and their types: those of the English table's steps."""
+    fields: dict[str, type] = {}
+    for step in english()["default_guide"]:
+        for name, value in step.items():
+            fields.setdefault(name, type(value))
+    return fields
 
 
 def placeholders(text: str) -> set[str]:
@@ -90,14 +98,14 @@ def _check_steps(value, path: tuple, where: Where) -> None:
             if field not in step:
                 raise KitError(f"step {index + 1} of {name!r} lacks {field}", file, line)
         for field, kind in step.items():
-            if field not in STEP_FIELDS:
+            if field not in step_fields():
                 file, line = where(here + (field,))
                 raise KitError(f"unknown field {field!r} in step {index + 1} of {name!r}; "
-                               f"a step has {', '.join(STEP_FIELDS)}", file, line)
-            if not isinstance(kind, STEP_FIELDS[field]) or isinstance(kind, bool):
+                               f"a step has {', '.join(step_fields())}", file, line)
+            if not isinstance(kind, step_fields()[field]) or isinstance(kind, bool):
                 file, line = where(here + (field,))
                 raise KitError(f"{field} of step {index + 1} of {name!r} must be "
-                               f"{'a whole number' if STEP_FIELDS[field] is int else 'text'}", file, line)
+                               f"{'a whole number' if step_fields()[field] is int else 'text'}", file, line)
 
 
 def _close_to(key: str, reference: dict) -> str | None:

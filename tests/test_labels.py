@@ -106,7 +106,11 @@ def test_the_labels_looked_up_through_a_variable_are_printed(english_pack, tmp_p
         assert contains(words, english[f"duplex_{mode}"].casefold()), f"duplex_{mode} is not printed"
     # `start` (--set start=13:30) becomes the guide's clock times; no PDF prints its label "Start time"
     # (a build of every product with it set was read back): left to the issue that owns the label.
-    assert DYNAMIC - {"start"} == set(values) | {f"duplex_{mode}" for mode in ("long", "short", "fold")}
+    # the worksheet's name field is for the participant: its label is printed with room to write
+    (worksheet,) = build_kit(english_pack, tmp_path / "worksheet", ["worksheet"], Options(), jobs=1)
+    assert worksheet.status == "built", worksheet.message
+    assert contains(text(Path(worksheet.path)).casefold(), english["name"].casefold()), "name is not printed"
+    assert DYNAMIC - {"start"} == set(values) | {"name"} | {f"duplex_{mode}" for mode in ("long", "short", "fold")}
 
 
 def test_every_key_a_layout_prints_is_in_the_tables():
