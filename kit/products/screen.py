@@ -159,8 +159,9 @@ def audit(ctx: Context, page: str) -> None:
     or double-escapes an item stops the build naming it, as for the PDFs."""
     for ref, what, text in promised(ctx.pack):
         if str(escape(text)) not in page:
-            file, line = ctx.loaded.where((ref,)) if ref in ("title", "citation") else ctx.loaded.where_item(ref)
-            raise KitError(f"screen: {ref!r}: {what} is not on the page", file, line)
+            where = ctx.loaded.where((ref,)) if ref in ("title", "citation") else ctx.loaded.where_item(ref)
+            raise KitError(f"screen: {ref!r}: {what} is not on the page", where,
+                           item=None if ref in ("title", "citation") else ref)
 
 
 def build(ctx: Context) -> Built:
