@@ -29,3 +29,8 @@ def categories(pack: Pack, definitions: bool = True) -> list[Promise]:
 
 def title(pack: Pack) -> list[Promise]:
     return given([("title", "the title", pack.title)])
+
+
+def recommendations(pack) -> list:
+    """Each recommendation's title (when it has one) and text."""
+    return given(item for r in pack.recommendations for item in ((r.id, "its title", r.title), (r.id, "its text", r.text)))

@@ -270,10 +270,7 @@ def build(ctx: Context) -> Built:
 
 
 def promised(pack) -> list:
-    items = promises.given(
-        item for r in pack.recommendations for item in ((r.id, "its title", r.title), (r.id, "its text", r.text))
-    )
-    return items + promises.title(pack)
+    return promises.recommendations(pack) + promises.title(pack)
 
 
 PRODUCT = Product(
