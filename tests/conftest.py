@@ -1,157 +1,59 @@
 """Fixtures: kits built once per session and read back.
 
-The default kit is built by the real command line; the variants the print
-tests read are built in this process (`build`), where the command line is
-not what is being tested, and each variant only once (`sort_cards`)."""
+The default kit and the English kit are built by the real command line, in a
+child, once for all of pytest-xdist's workers (`shared_folder`); the variants
+the print tests read are built in this process (`build`), where the command
+line is not what is being tested, and each variant only once (`sort_cards`).
+What the tests share beyond fixtures is in `helpers.py` (imported here, so
+`from conftest import ...` keeps working)."""
 
 from __future__ import annotations
 
-import hashlib
+import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PACK = ROOT / "content" / "collectief-leren"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ALL_PRODUCTS = "dialogue-cards,sort-cards,poster,answer-key,worksheet,guide"
+from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import ...`
+    ALL_PRODUCTS,
+    DEFAULT_PACK,
+    ENGLISH_PACK,
+    ROOT,
+    TEAMLEREN,
+    alias_bomb,
+    big_pack,
+    build,
+    build_results,
+    cards_by_code,
+    cli,
+    expected_codes,
+    line_of,
+    replace_in,
+    run_cli,
+    shared_folder,
+    write_pack,
+)
 
-ENGLISH_PACK = {
-    "pack.yaml": """\
-id: staff-wellbeing
-language: en
-title: Staff wellbeing in small schools
-subtitle: Cards for a team day
-citation:
-  text: "Doe, J., & Roe, R. (2024). Staff wellbeing in small schools. Final report. Leeds: Example Institute."
-  short: Doe & Roe (2024)
-authors: [Jane Doe, Richard Roe]
-contacts:
-  - name: Jane Doe
-    email: jane.doe@example.org
-report_url: https://example.org/reports/staff-wellbeing-2024
-links:
-  - label: Project page
-    url: https://example.org/projects/wellbeing
-""",
-    "categories.yaml": """\
-- id: drivers
-  label: Drivers
-  question: WHY
-  definition: Drivers are the reasons staff give for taking part in wellbeing work.
-  prompt: Which drivers do you recognise?
-  source: report
-- id: conditions
-  label: Conditions
-  question: HOW
-  definition: Conditions make wellbeing work possible in a school.
-  prompt: Which conditions do you recognise?
-  prompt_context: Think of a recent term.
-  source: report
-- id: outcomes
-  label: Outcomes
-  question: WHAT FOR
-  definition: Outcomes are what changes for staff and pupils.
-  source: report
-- id: risks
-  label: Risks
-  question: WHAT IF
-  definition: Risks are what can make wellbeing work fail.
-  source: kit
-""",
-    "statements.yaml": "\n".join(
-        f"- id: st-{i:02d}\n  category: {cat}\n  text: {text}\n  source: {src}"
-        for i, (cat, text, src) in enumerate(
-            [
-                ("drivers", "Teachers want to stay in the profession for longer.", "report"),
-                ("drivers", "A colleague's burnout made the team stop and think.", "report"),
-                ("conditions", "Protected time in the timetable for peer support.", "report"),
-                ("conditions", "A head teacher who models taking breaks.", "report"),
-                ("conditions", "Clear agreements about e-mail outside working hours.", "summary"),
-                ("outcomes", "Fewer days of sick leave across the year.", "report"),
-                ("outcomes", "Pupils notice calmer classrooms.", "report"),
-                ("risks", "Wellbeing becomes one more task on the list.", "kit"),
-            ],
-            start=1,
-        )
-    )
-    + "\n",
-    "recommendations.yaml": "\n".join(
-        f"- id: rec-{i}\n  title: Recommendation {i}\n  text: Schools should make step {i} of the plan visible to every member of staff.\n  source: report"
-        for i in range(1, 6)
-    )
-    + "\n",
-    "dialogue.yaml": """\
-- id: d-1
-  kind: question
-  question: When did you last feel supported by a colleague?
-  source: kit
-- id: d-2
-  kind: recommendation
-  refers_to: rec-1
-  text: Schools should make step 1 of the plan visible to every member of staff.
-  question: What would that look like here?
-  question_source: kit
-  source: report
-""",
-}
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium (apt), driven by Playwright, which cannot download its own browser here.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def expected_codes(pack) -> dict[str, str]:
-    """The codes the sort cards must show, by the rule the facilitator is told
-    (written out here again, not taken from the kit): statements ordered by the
-    SHA-256 of "<pack id>/<statement id>", numbered from 1, zero-padded to the
-    width of the largest number and at least two digits."""
-    ordered = sorted(pack.statements, key=lambda s: hashlib.sha256(f"{pack.id}/{s.id}".encode()).hexdigest())
-    width = max(2, len(str(len(ordered))))
-    return {statement.id: f"{number:0{width}d}" for number, statement in enumerate(ordered, start=1)}
-
-
-def cards_by_code(pages, codes: dict[str, str]) -> dict[str, list]:
-    """Statement id -> the front cards that show its code as a whole number."""
-    import re
-
-    found: dict[str, list] = {key: [] for key in codes}
-    for page in pages:
-        for card in page.cards:
-            numbers = set(re.findall(r"\d+", card.text))
-            for key, code in codes.items():
-                if code in numbers:
-                    found[key].append(card)
-    return found
-
-
-def write_pack(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "generate.py"), *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
-
-
-def build(pack: Path, out: Path, products: str, **options) -> Path:
-    """Build in this process, one product after another: no interpreter to start, no pool."""
-    from kit.build import build_kit
-    from kit.context import Options
-
-    results = build_kit(pack, out, products.split(","), Options(**options), jobs=1, force=True)
-    failed = [r for r in results if r.status != "built"]
-    assert not failed, failed
-    return out
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests that need a browser are marked `browser` (deselect with -m "not browser") and skip
+    where Debian's chromium is not installed; CI installs it and runs them."""
+    missing = pytest.mark.skip(reason="Debian's chromium is not installed (/usr/bin/chromium); CI installs it")
+    for item in items:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(missing)
 
 
 @pytest.fixture(scope="session")
@@ -171,28 +73,43 @@ def sort_cards(tmp_path_factory, english_pack):
 
 @pytest.fixture(scope="session")
 def default_kit(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default-kit")
-    result = run_cli("--out", str(out), "--only", ALL_PRODUCTS)
-    assert result.returncode == 0, result.stderr
-    return out / "collectief-leren"
+    """The default pack's six products, built by the command line in a child (its pool included)."""
+
+    def make(out):
+        result = run_cli("--out", str(out), "--only", ALL_PRODUCTS)
+        assert result.returncode == 0, result.stderr
+
+    return shared_folder(tmp_path_factory, "default-kit", make) / "collectief-leren"
 
 
 @pytest.fixture(scope="session")
 def letter_kit(tmp_path_factory) -> Path:
-    return build(DEFAULT_PACK, tmp_path_factory.mktemp("letter-kit"), "dialogue-cards,sort-cards", paper="letter")
+    return shared_folder(tmp_path_factory, "letter-kit",
+                         lambda out: build(DEFAULT_PACK, out, "dialogue-cards,sort-cards", paper="letter"))
 
 
 @pytest.fixture(scope="session")
 def english_pack(tmp_path_factory) -> Path:
-    return write_pack(tmp_path_factory.mktemp("packs") / "staff-wellbeing", ENGLISH_PACK)
+    """The English test pack, to read (a test that edits a pack takes `small_pack`)."""
+    return shared_folder(tmp_path_factory, "packs", lambda folder: write_pack(folder / "staff-wellbeing", ENGLISH_PACK)
+                         ) / "staff-wellbeing"
 
 
 @pytest.fixture(scope="session")
 def english_kit(tmp_path_factory, english_pack) -> Path:
-    out = tmp_path_factory.mktemp("english-kit")
-    result = run_cli("--content", str(english_pack), "--out", str(out), "--only", ALL_PRODUCTS)
-    assert result.returncode == 0, result.stderr
-    return out / "staff-wellbeing"
+    """The English pack's six products, built by the command line in a child."""
+
+    def make(out):
+        result = run_cli("--content", str(english_pack), "--out", str(out), "--only", ALL_PRODUCTS)
+        assert result.returncode == 0, result.stderr
+
+    return shared_folder(tmp_path_factory, "english-kit", make) / "staff-wellbeing"
+
+
+@pytest.fixture
+def small_pack(tmp_path) -> Path:
+    """A writable copy of the English test pack, to change in a test."""
+    return write_pack(tmp_path / "pack", ENGLISH_PACK)
 
 
 @pytest.fixture
@@ -201,3 +118,38 @@ def pack_copy(tmp_path) -> Path:
     target = tmp_path / "pack"
     shutil.copytree(DEFAULT_PACK, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def large_deck(tmp_path_factory) -> Path:
+    """The English pack with a sort deck of 185 statements (over 40 pages: laid out in chunks), to read."""
+    return shared_folder(tmp_path_factory, "large-deck", lambda folder: big_pack(folder / "staff-wellbeing")
+                         ) / "staff-wellbeing"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session (per xdist worker), shared by the page and screen tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go to be looked at: $KIT_SCREENSHOTS, or a temporary folder."""
+    folder = Path(os.environ.get("KIT_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def web_server():
+    """(base URL, app) of one real uvicorn server for the session (per xdist worker)."""
+    from web_server import running_server
+
+    with running_server() as (base, app):
+        yield base, app
