@@ -20,8 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import ...`
     ALL_PRODUCTS,
+    CATEGORIES,
     DEFAULT_PACK,
     ENGLISH_PACK,
+    GENERATE,
     ROOT,
     TEAMLEREN,
     alias_bomb,
@@ -32,6 +34,7 @@ from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import
     cli,
     expected_codes,
     line_of,
+    Ran,
     replace_in,
     run_cli,
     shared_folder,

@@ -1,5 +1,7 @@
 """A pack may come from someone else: it must not run code, read files or
-call the network, and any text either builds or fails with a message."""
+call the network, and any text either builds or fails with a message.
+
+The command line runs in this process (`cli`); a child only where a build is killed."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import time
 import pypdf
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, ROOT, run_cli, write_pack
+from conftest import ENGLISH_PACK, GENERATE, alias_bomb, cli, write_pack
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pdfread import contains, text
@@ -23,15 +25,10 @@ from pdfread import contains, text
 from kit.errors import KitError
 
 
-@pytest.fixture
-def small_pack(tmp_path):
-    return write_pack(tmp_path / "pack", ENGLISH_PACK)
-
-
 def test_html_in_a_statement_prints_as_text(small_pack, tmp_path):
     target = small_pack / "statements.yaml"
     target.write_text(target.read_text().replace("text: Pupils notice calmer classrooms.", "text: '<b>Bold</b> <img src=\"file:///etc/passwd\">'"))
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,answer-key")
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,answer-key")
     assert result.returncode == 0, result.stderr
     for product in ("sort-cards", "answer-key"):
         content = text(tmp_path / "out" / "staff-wellbeing" / f"{product}.pdf")
@@ -82,7 +79,7 @@ def test_the_fetcher_allows_only_the_projects_layouts_and_fonts():
 
 def test_a_pack_file_over_5_mb_is_refused(small_pack, tmp_path):
     (small_pack / "dialogue.yaml").write_text("# " + "x" * (5 * 1024 * 1024 + 10) + "\n[]\n")
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "dialogue.yaml" in result.stderr and "5 MB" in result.stderr
 
 
@@ -94,7 +91,7 @@ def test_more_items_than_the_limit_are_refused(small_pack, tmp_path):
     (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
     guide = [{"title": f"Step {i}", "minutes": 5, "text": "Talk."} for i in range(MAX_ITEMS - count)]
     (small_pack / "guide.yaml").write_text(yaml.safe_dump(guide))
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and f"at most {MAX_ITEMS}" in result.stderr
 
 
@@ -102,7 +99,7 @@ def test_a_url_too_long_for_a_scannable_qr_code_is_refused(small_pack, tmp_path)
     target = small_pack / "pack.yaml"
     long_url = "https://example.org/" + "a" * 270
     target.write_text(target.read_text().replace("https://example.org/reports/staff-wellbeing-2024", long_url))
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
     assert result.returncode == 2 and "pack.yaml:" in result.stderr and "QR" in result.stderr
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
@@ -178,7 +175,7 @@ def test_right_to_left_and_other_scripts_print_or_are_refused(small_pack, tmp_pa
     target = small_pack / "statements.yaml"
     original = target.read_text()
     target.write_text(original.replace("text: Pupils notice calmer classrooms.", f"text: '{words}'"))
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "out" / "staff-wellbeing" / "sort-cards.pdf"
     assert not [g for g in glyph_ids(pdf) if g[2] == 0]
@@ -186,13 +183,13 @@ def test_right_to_left_and_other_scripts_print_or_are_refused(small_pack, tmp_pa
     assert letters(words) <= letters(text(pdf))
 
     target.write_text(original.replace("text: Pupils notice calmer classrooms.", "text: 'التعلم الجماعي · 集体学习'"))
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "cjk"), "--only", "sort-cards")
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "cjk"), "--only", "sort-cards")
     assert result.returncode == 2 and "statements.yaml" in result.stderr and "集 (U+96C6)" in result.stderr
 
 
 def _kill_during_a_write(args, out, product):
     """Start a build and SIGKILL it while it is writing `product` (its .part file exists)."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args, "--force"], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, str(GENERATE), *args, "--force"], cwd=GENERATE.parent,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
@@ -220,7 +217,7 @@ def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repai
                  for i in range(150)]
     (small_pack / "dialogue.yaml").write_text(yaml.safe_dump(questions))
     args = ["--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards", "--jobs", "1"]
-    assert run_cli(*args).returncode == 0
+    assert cli(*args).returncode == 0
     out = tmp_path / "out" / "staff-wellbeing"
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
     for product in ("dialogue-cards", "sort-cards"):
@@ -230,7 +227,7 @@ def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repai
             assert pdf.read_bytes() == before[pdf.name] or len(pypdf.PdfReader(pdf).pages) > 0
     # break a cache record the way a killed write could leave it
     (out / ".kit-cache" / "sort-cards.json").write_text("{")
-    again = run_cli(*args)
+    again = cli(*args)
     assert again.returncode == 0, again.stderr
     assert not list(out.glob(".*.part"))
     assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before  # reproducible, so the same bytes
@@ -248,14 +245,6 @@ def _load_error(folder) -> KitError:
     assert time.monotonic() - started < 1.0  # refused, not worked through
     assert "\n" not in caught.value.one_line() and caught.value.one_line().isprintable()
     return caught.value
-
-
-def alias_bomb(levels: int) -> str:
-    """The classic 'billion laughs': each level repeats the one below nine times."""
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for level in range(1, levels + 1):
-        lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 9) + "]")
-    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("levels", [2, 7, 9])
@@ -287,7 +276,7 @@ def test_deep_nesting_is_refused(small_pack, depth):
 
 def test_deep_nesting_exits_2_naming_the_file(small_pack, tmp_path):
     (small_pack / "statements.yaml").write_text("[" * 200_000 + "]" * 200_000)
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "statements.yaml" in result.stderr and "nest" in result.stderr
     assert "Traceback" not in result.stderr
@@ -343,7 +332,7 @@ def test_both_yml_and_yaml_are_named(small_pack):
 
 def test_control_characters_in_file_names_are_escaped(small_pack, tmp_path):
     (small_pack / "notes\x1b[2J\x07.yaml").write_text("[]\n")
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "notes\\x1b[2J\\x07.yaml" in result.stderr
@@ -369,7 +358,7 @@ def test_unreadable_pack_file_or_folder_exits_2(small_pack, tmp_path, what):
     target = small_pack / "statements.yaml" if what == "file" else small_pack
     target.chmod(0)
     try:
-        result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+        result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     finally:
         target.chmod(0o755)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -423,7 +412,7 @@ def test_the_text_of_a_whole_pack_is_bounded(small_pack):
 
 
 def _one_line_error(*args):
-    result = run_cli(*args)
+    result = cli(*args)
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -463,7 +452,7 @@ def test_an_oversized_set_value_names_the_option(small_pack, tmp_path):
 def test_pack_text_in_an_error_cannot_drive_the_terminal(small_pack, tmp_path):
     target = small_pack / "statements.yaml"
     target.write_text(target.read_text().replace("category: outcomes", 'category: "\\e[31mred\\e[0m"', 1))
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "\x1b" not in result.stderr
 
 
@@ -510,7 +499,7 @@ def test_a_deck_longer_than_a_build_can_print_in_a_minute_is_refused(small_pack)
 
 
 def test_set_values_too_wide_for_the_about_card_are_named(small_pack, tmp_path):
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
                      "--jobs", "1", "--set", "school=" + "W" * 60, "--set", "team=" + "M" * 60)
     assert result.returncode == 2
     # the message names the option, never blames a pack item for it
