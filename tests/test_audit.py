@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import ENGLISH_PACK, run_cli, write_pack
+from conftest import ENGLISH_PACK, cli, write_pack
 from pdfcheck import problems
 from pdfread import contains, qr_codes, text
 
@@ -120,7 +120,7 @@ def test_the_guide_never_lists_a_product_that_failed_in_its_build(tmp_path):
     (pack / "recommendations.yaml").write_text(
         "".join(f"- id: rec-{i}\n  title: Step {i}\n  text: {words} {i}\n  source: report\n" for i in range(1, 41)))
     (pack / "dialogue.yaml").write_text(ENGLISH_PACK["dialogue.yaml"].replace("  refers_to: rec-1\n", ""))
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster,sort-cards,guide",
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster,sort-cards,guide",
                      "--jobs", "2")
     assert result.returncode == 2 and "error: poster:" in result.stderr, result.stderr
     assert [line.split(":")[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines()] == [
@@ -217,13 +217,13 @@ def test_an_audit_failure_is_exit_2_naming_the_item_and_keeps_the_earlier_pdf(tm
     one word, of at most 40 letters) stops the deck, not the rest."""
     pack = _pack(tmp_path)
     out = tmp_path / "out"
-    first = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards")
+    first = cli("--content", str(pack), "--out", str(out), "--only", "sort-cards")
     assert first.returncode == 0, first.stderr
     pdf = out / "staff-wellbeing" / "sort-cards.pdf"
     before = pdf.read_bytes()
     word = "W" * 40
     (pack / "categories.yaml").write_text(ENGLISH_PACK["categories.yaml"].replace("question: WHY", f"question: {word}"))
-    result = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards,guide")
+    result = cli("--content", str(pack), "--out", str(out), "--only", "sort-cards,guide")
     assert result.returncode == 2, result.stdout
     lines = [line for line in result.stderr.splitlines() if "sort-cards" in line]
     assert len(lines) == 1, result.stderr
@@ -237,7 +237,7 @@ def test_a_title_of_long_compound_words_is_fitted_on_every_card_back(tmp_path):
     print it whole, in smaller type, and the build names no error."""
     title = "Kooperationsbereitschaftsentwicklung in Grundschullehrerkollegien"
     pack = _pack(tmp_path, pack_yaml=("title: Staff wellbeing in small schools", f"title: {title}"))
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards")
     assert result.returncode == 0, result.stderr
     for product in ("dialogue-cards", "sort-cards"):
         pdf = tmp_path / "out" / "staff-wellbeing" / f"{product}.pdf"

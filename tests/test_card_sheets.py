@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import ENGLISH_PACK, run_cli, write_pack
+from conftest import cli
 from pdfread import card_boxes
 from pypdfium2 import raw
 
 MM_PER_PT = 25.4 / 72
-
-
-@pytest.fixture(scope="module")
-def small_pack(tmp_path_factory):
-    return write_pack(tmp_path_factory.mktemp("sheets") / "pack", ENGLISH_PACK)
 
 
 def _size(box):
@@ -23,8 +18,8 @@ def _size(box):
 
 
 @pytest.mark.parametrize("card_size, header, statements", [("a6", "2 header cards", "2 statements"), ("poker", "4 header cards", "9 statements")])
-def test_header_cards_are_at_least_as_large_as_the_statements_and_the_build_line_says_per_sheet(small_pack, tmp_path, card_size, header, statements):
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path), "--only", "sort-cards", "--card-size", card_size)
+def test_header_cards_are_at_least_as_large_as_the_statements_and_the_build_line_says_per_sheet(english_pack, tmp_path, card_size, header, statements):
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards", "--card-size", card_size)
     assert result.returncode == 0, result.stderr
     boxes = card_boxes(tmp_path / "staff-wellbeing" / "sort-cards.pdf")
     statement = _size(boxes["front-st-01"])
@@ -56,8 +51,8 @@ def _thin_lines(pdf_path, page_index):
         document.close()
 
 
-def test_the_fold_line_is_centred_on_the_fold(small_pack, tmp_path):
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path), "--only", "sort-cards", "--duplex", "fold")
+def test_the_fold_line_is_centred_on_the_fold(english_pack, tmp_path):
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards", "--duplex", "fold")
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "staff-wellbeing" / "sort-cards.pdf"
     boxes = card_boxes(pdf)

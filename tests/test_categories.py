@@ -9,7 +9,7 @@ import itertools
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, run_cli, write_pack
+from conftest import ENGLISH_PACK, cli, write_pack
 from pdfread import card_boxes
 
 from kit.palette import COLOURS, MAX_CATEGORIES, MIN_CONTRAST, SHAPES, contrast, grey, ink_for, luminance
@@ -41,7 +41,7 @@ def category_pack(folder, count: int, colours: dict[int, str] | None = None):
 
 
 def build_sort_cards(pack, out, *args):
-    result = run_cli("--content", str(pack), "--out", str(out), "--only", "sort-cards", *args)
+    result = cli("--content", str(pack), "--out", str(out), "--only", "sort-cards", *args)
     return result, out / "staff-wellbeing" / "sort-cards.pdf"
 
 
@@ -114,7 +114,7 @@ def test_more_categories_than_the_kit_can_tell_apart_are_refused(tmp_path):
 def test_a_colour_override_that_repeats_a_colour_or_reads_badly_is_refused(tmp_path, colour, problem):
     pack = category_pack(tmp_path / "pack", 4, colours={0: colour})
     for product in ("sort-cards", "answer-key", "worksheet"):
-        result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", product)
+        result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", product)
         assert result.returncode == 2, result.stderr
         assert "categories.yaml" in result.stderr and "'cat-1'" in result.stderr and problem in result.stderr
 

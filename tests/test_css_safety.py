@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, run_cli, write_pack
+from conftest import ENGLISH_PACK, cli, write_pack
 from pdfread import contains, squash, text
 
 # Each tries to close the string, the declaration and the rule it might sit
@@ -50,7 +50,7 @@ def test_css_break_outs_in_every_text_field_print_as_text(tmp_path, name):
     for file, source in ENGLISH_PACK.items():
         files[file] = yaml.safe_dump(_poison(yaml.safe_load(source), payload, file), allow_unicode=True)
     pack = write_pack(tmp_path / "pack", files)
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", ",".join(PRODUCTS))
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", ",".join(PRODUCTS))
     assert result.returncode == 0, result.stderr
     for product, own_words in PRODUCTS.items():
         printed = text(tmp_path / "out" / "staff-wellbeing" / f"{product}.pdf")

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, run_cli, write_pack
+from conftest import ENGLISH_PACK, cli, write_pack
 from pdfread import glyph_ids, text
 
 from kit import glyphs
@@ -47,7 +47,7 @@ def _letters(value: str) -> set[str]:
 def scripts_kit(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scripts")
     pack = _pack_in_scripts(folder / "pack")
-    result = run_cli("--content", str(pack), "--out", str(folder / "out"), "--only", PRODUCTS)
+    result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", PRODUCTS)
     assert result.returncode == 0, result.stderr
     return folder / "out" / "staff-wellbeing"
 
@@ -76,7 +76,7 @@ def test_the_fallback_fonts_are_embedded(scripts_kit):
 def test_text_the_fonts_cannot_print_is_refused_naming_the_item_and_characters(tmp_path):
     pack = _pack_in_scripts(tmp_path / "pack", extra=f" {CJK}")
     for product in ("sort-cards", "worksheet"):
-        result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", product)
+        result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", product)
         assert result.returncode == 2, result.stderr
         line = result.stderr.strip().splitlines()[-1]
         assert "statements.yaml" in line and "st-03" in line and "集 (U+96C6)" in line and "fonts" in line, line
@@ -85,7 +85,7 @@ def test_text_the_fonts_cannot_print_is_refused_naming_the_item_and_characters(t
 
 def test_a_set_value_the_fonts_cannot_print_is_refused_naming_the_option(tmp_path):
     pack = write_pack(tmp_path / "pack", ENGLISH_PACK)
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "guide", "--set", f"school={CJK}")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "guide", "--set", f"school={CJK}")
     assert result.returncode == 2, result.stderr
     assert "--set school" in result.stderr and "学" in result.stderr
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli
 
 from kit.labels import format_date
 
@@ -138,7 +138,7 @@ def test_dates_are_written_the_way_the_language_writes_them(code, expected):
 
 
 def test_a_french_guide_prints_french_labels_dates_and_page_numbers(tmp_path):
-    result = run_cli("--out", str(tmp_path), "--lang", "fr", "--only", "guide,worksheet",
+    result = cli("--out", str(tmp_path), "--lang", "fr", "--only", "guide,worksheet",
                      "--set", "date=2026-12-04", "--set", "school=École des Tilleuls")
     assert result.returncode == 0, result.stderr
     from pypdf import PdfReader
@@ -157,7 +157,7 @@ def test_a_french_guide_prints_french_labels_dates_and_page_numbers(tmp_path):
 def test_pack_text_is_hyphenated_in_the_packs_language(english_pack, tmp_path):
     """--lang picks the labels only: the document language (which picks WeasyPrint's hyphenation
     dictionary, and what a screen reader speaks) stays the language of the pack's words."""
-    result = run_cli("--content", str(english_pack), "--out", str(tmp_path), "--lang", "de", "--only", "answer-key")
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--lang", "de", "--only", "answer-key")
     assert result.returncode == 0, result.stderr
     from pypdf import PdfReader
 

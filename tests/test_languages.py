@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ALL_PRODUCTS, ENGLISH_PACK, ROOT, run_cli, write_pack
+from conftest import ALL_PRODUCTS, ENGLISH_PACK, ROOT, cli, write_pack
 from pdfread import chars_of, glyph_ids, lines_of, text
 
 from kit.labels import format_date
@@ -41,7 +41,7 @@ def _copy(name: str, target: Path) -> Path:
 def ukrainian_kit(tmp_path_factory):
     folder = tmp_path_factory.mktemp("uk")
     pack = _copy("uk", folder / "pack")
-    result = run_cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
+    result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
                      "--set", "date=2026-12-04", "--set", "school=Ліцей №3")
     assert result.returncode == 0, result.stderr
     return folder / "out" / "dobrobut-vchyteliv"
@@ -95,7 +95,7 @@ def test_the_same_pack_as_a_workbook_with_a_labels_sheet_prints_no_english_word(
     table = yaml.safe_load((pack / "labels.yaml").read_text(encoding="utf-8"))
     (pack / "labels.yaml").unlink()
     book = _workbook_with_labels(pack, tmp_path / "dobrobut.xlsx", list(_flat(table)))
-    result = run_cli("--content", str(book), "--out", str(tmp_path / "out"), "--only", ALL_PRODUCTS,
+    result = cli("--content", str(book), "--out", str(tmp_path / "out"), "--only", ALL_PRODUCTS,
                      "--set", "date=2026-12-04")
     assert result.returncode == 0, result.stderr
     for product in PRODUCTS:
@@ -106,7 +106,7 @@ def test_the_same_pack_as_a_workbook_with_a_labels_sheet_prints_no_english_word(
 
 def test_a_misspelt_label_is_named_with_its_file_and_line(tmp_path):
     pack = write_pack(tmp_path / "pack", {**ENGLISH_PACK, "labels.yaml": "poster: Aanbevelingen\n\ntick_recognize: Herken ik\n"})
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster")
     assert result.returncode == 2
     line = result.stderr.strip().splitlines()[-1]
     assert "labels.yaml:3:" in line and "'tick_recognize'" in line and "'tick_recognise'" in line, line
@@ -117,7 +117,7 @@ def test_a_misspelt_label_is_named_with_its_file_and_line(tmp_path):
 def test_a_misspelt_label_in_pack_yaml_and_in_a_workbook_is_named(tmp_path):
     main = ENGLISH_PACK["pack.yaml"] + "labels:\n  sources:\n    reprot: bevinding\n"
     pack = write_pack(tmp_path / "pack", {**ENGLISH_PACK, "pack.yaml": main})
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster")
     assert result.returncode == 2
     lines = main.splitlines()
     assert f"pack.yaml:{lines.index('    reprot: bevinding') + 1}:" in result.stderr
@@ -125,7 +125,7 @@ def test_a_misspelt_label_in_pack_yaml_and_in_a_workbook_is_named(tmp_path):
 
     book = _workbook_with_labels(write_pack(tmp_path / "plain", ENGLISH_PACK), tmp_path / "p.xlsx",
                                  [("poster", "Posters"), ("qestion_for_team", "Vraag")])
-    result = run_cli("--content", str(book), "--out", str(tmp_path / "out"), "--only", "poster")
+    result = cli("--content", str(book), "--out", str(tmp_path / "out"), "--only", "poster")
     assert result.returncode == 2
     assert "sheet labels, row 3" in result.stderr and "'qestion_for_team'" in result.stderr, result.stderr
 
@@ -140,7 +140,7 @@ def test_a_misspelt_label_in_pack_yaml_and_in_a_workbook_is_named(tmp_path):
 )
 def test_a_label_whose_placeholders_differ_from_english_names_the_key(tmp_path, value, said):
     pack = write_pack(tmp_path / "pack", {**ENGLISH_PACK, "labels.yaml": f"page_of: {value}\n"})
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "guide")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "guide")
     assert result.returncode == 2
     assert "'page_of'" in result.stderr and said in result.stderr and "labels.yaml:1:" in result.stderr
 
@@ -149,7 +149,7 @@ def test_labels_writes_the_complete_table_to_translate(tmp_path):
     from kit.labels import english
 
     target = tmp_path / "labels.yaml"
-    result = run_cli("labels", "uk", str(target))
+    result = cli("labels", "uk", str(target))
     assert result.returncode == 0, result.stderr
     written = target.read_text(encoding="utf-8")
     table = yaml.safe_load(written)
@@ -157,17 +157,17 @@ def test_labels_writes_the_complete_table_to_translate(tmp_path):
     assert "# page numbers at the foot" in written and "# beside every QR code" in written  # where each prints
     # as written, it is a valid label table of a pack
     pack = write_pack(tmp_path / "pack", {**ENGLISH_PACK, "labels.yaml": written})
-    assert run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster").returncode == 0
-    again = run_cli("labels", "uk", str(target))
+    assert cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "poster").returncode == 0
+    again = cli("labels", "uk", str(target))
     assert again.returncode == 2 and "exists" in again.stderr
 
 
 def test_init_offers_the_labels_in_a_language_the_kit_has_no_table_for(tmp_path):
-    result = run_cli("init", str(tmp_path / "studie"), "--language", "uk")
+    result = cli("init", str(tmp_path / "studie"), "--language", "uk")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "studie" / "labels.yaml").is_file() and "labels.yaml" in result.stdout
     assert "language: uk" in (tmp_path / "studie" / "pack.yaml").read_text(encoding="utf-8")
-    result = run_cli("init", "--xlsx", str(tmp_path / "studie.xlsx"), "--language", "uk")
+    result = cli("init", "--xlsx", str(tmp_path / "studie.xlsx"), "--language", "uk")
     assert result.returncode == 0, result.stderr
     import openpyxl
 
@@ -177,10 +177,10 @@ def test_init_offers_the_labels_in_a_language_the_kit_has_no_table_for(tmp_path)
     from kit.labels import english
 
     assert rows["default_guide.1.minutes"] == english()["default_guide"][0]["minutes"]
-    built = run_cli("--content", str(tmp_path / "studie.xlsx"), "--out", str(tmp_path / "out"), "--only", "guide")
+    built = cli("--content", str(tmp_path / "studie.xlsx"), "--out", str(tmp_path / "out"), "--only", "guide")
     assert built.returncode == 0, built.stderr
     # a language with a table of its own: init says how to word it differently
-    result = run_cli("init", str(tmp_path / "nl"), "--language", "nl")
+    result = cli("init", str(tmp_path / "nl"), "--language", "nl")
     assert not (tmp_path / "nl" / "labels.yaml").exists() and "labels nl" in result.stdout
 
 
@@ -191,7 +191,7 @@ def test_init_offers_the_labels_in_a_language_the_kit_has_no_table_for(tmp_path)
 def arabic_kit(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ar")
     pack = _copy("ar", folder / "pack")
-    result = run_cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
+    result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
                      "--set", "date=2026-12-04", "--set", "school=مدرسة النور")
     assert result.returncode == 0, result.stderr
     return folder / "out" / "rafah-almuallimin"
@@ -304,7 +304,7 @@ def test_an_arabic_citation_too_wide_for_the_card_is_blamed_not_the_card_it_is_o
     wide = "الحسينيوالعمريومجموعةكبيرةجدامنالباحثينالآخرينفيمعهدالبحوثالتربويةفيعمان (2024)"
     main = main.replace("  short: الحسيني والعمري (2024)", f"  short: {wide}")
     (pack / "pack.yaml").write_text(main, encoding="utf-8")
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
     assert result.returncode == 2
     line = main.splitlines().index(f"  short: {wide}") + 1
     assert f"pack.yaml:{line}: the pack's citation.short" in result.stderr, result.stderr
@@ -317,7 +317,7 @@ def test_a_packs_own_label_too_long_for_its_place_is_blamed_with_its_line(tmp_pa
     long = "كُتبتلهذهالمجموعة" * 5
     main = main.replace("    kit: كُتبت لهذه المجموعة", f"    kit: {long}")
     (pack / "pack.yaml").write_text(main, encoding="utf-8")
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards")
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards")
     assert result.returncode == 2
     line = main.splitlines().index(f"    kit: {long}") + 1
     assert f"pack.yaml:{line}: the pack's label 'sources.kit'" in result.stderr, result.stderr
@@ -385,7 +385,7 @@ def _symbols_pack(folder: Path, extra: str = "") -> Path:
 
 def test_the_symbols_people_type_print_in_every_product_from_a_font_that_has_them(tmp_path):
     pack = _symbols_pack(tmp_path / "pack")
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", ALL_PRODUCTS)
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", ALL_PRODUCTS)
     assert result.returncode == 0, result.stderr
     families = _families()
     wanted = set(SYMBOLS.replace(" ", ""))
@@ -406,7 +406,7 @@ def test_the_symbols_people_type_print_in_every_product_from_a_font_that_has_the
 
 def test_a_character_no_font_has_is_reported_once_and_stops_only_what_prints_it(tmp_path):
     pack = _symbols_pack(tmp_path / "pack", extra=" 集")
-    result = run_cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", ALL_PRODUCTS)
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", ALL_PRODUCTS)
     assert result.returncode == 2
     assert result.stderr.count("集 (U+96C6)") == 1, result.stderr
     named = [line for line in result.stderr.splitlines() if "U+96C6" in line][0]

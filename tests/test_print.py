@@ -8,7 +8,7 @@ import sys
 
 import pypdf
 import pytest
-from conftest import ENGLISH_PACK, ROOT, build, cards_by_code, expected_codes, run_cli, write_pack
+from conftest import ENGLISH_PACK, ROOT, build, cards_by_code, cli, expected_codes, write_pack
 from pdfread import CardFace, fonts, misplaced_backs, sheets
 
 from kit import imposition
@@ -199,7 +199,7 @@ def test_pdf_variants_pass_through(small_pack, tmp_path, variant, product, marke
 
 
 def test_unknown_pdf_variant_is_bad_input(small_pack, tmp_path):
-    result = run_cli("--content", str(small_pack), "--out", str(tmp_path), "--pdf-variant", "pdf/z-9")
+    result = cli("--content", str(small_pack), "--out", str(tmp_path), "--pdf-variant", "pdf/z-9")
     assert result.returncode == 2 and "unknown PDF variant" in result.stderr
 
 

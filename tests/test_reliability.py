@@ -18,14 +18,12 @@ from pathlib import Path
 import pypdf
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, ROOT, write_pack
+from conftest import ENGLISH_PACK, GENERATE, ROOT, alias_bomb, big_pack, write_pack
 
-GENERATE = [sys.executable, str(ROOT / "generate.py")]
 # Seconds from the signal to the exit of every process of the build. The goal is 2 s,
 # measured on an idle machine by benchmarks/run.py; a test machine under load gets
 # room, while a build that finished its queued work first (tens of seconds) still fails.
 STOP_LIMIT = 6.0
-CATEGORIES = ["drivers", "conditions", "outcomes", "risks"]
 
 
 class Run:
@@ -37,7 +35,7 @@ class Run:
             if limits:
                 limits()
 
-        self.process = subprocess.Popen([*GENERATE, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, str(GENERATE), *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True, preexec_fn=preexec)  # noqa: PLW1509 - before any thread
         self.stdout: list[str] = []
         self.stderr: list[str] = []
@@ -102,15 +100,6 @@ def runs():
         except ProcessLookupError:
             pass
         run.process.wait()
-
-
-def big_pack(folder: Path, statements: int = 185) -> Path:
-    """The English pack with a sort deck of more than 40 pages (written in chunks)."""
-    write_pack(folder, ENGLISH_PACK)
-    items = [{"id": f"s-{i}", "category": CATEGORIES[i % 4], "text": f"Statement {i} about what the team does together.",
-              "source": "kit"} for i in range(statements)]
-    (folder / "statements.yaml").write_text(yaml.safe_dump(items))
-    return folder
 
 
 def _identity(path: Path):
@@ -250,17 +239,11 @@ def _bounded():
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT))
 
 
-def _alias_bomb(levels: int) -> str:
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, levels + 1)]
-    return "\n".join(lines) + "\n"
-
-
 def _hostile(kind: str, pack: Path) -> str:
     """Make `pack` hostile in one way; returns the file the error must name."""
     statements = pack / "statements.yaml"
     if kind == "alias-bomb":
-        (pack / "pack.yaml").write_text((pack / "pack.yaml").read_text() + _alias_bomb(9))
+        (pack / "pack.yaml").write_text((pack / "pack.yaml").read_text() + alias_bomb(9))
         return "pack.yaml"
     if kind == "deep-nesting":
         statements.write_text("[" * 500_000 + "]" * 500_000)

@@ -20,7 +20,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_PACK, ENGLISH_PACK, expected_codes, run_cli, write_pack
+from conftest import DEFAULT_PACK, ENGLISH_PACK, cli, expected_codes, write_pack
 
 from kit.pack import load_pack
 
@@ -33,7 +33,7 @@ HOSTILE = "<script>window.pwned = 1</script></script><img src=x onerror=window.p
 
 
 def _screen(pack: Path, out: Path, *args: str) -> Path:
-    result = run_cli("--content", str(pack), "--out", str(out), "--only", "screen", *args)
+    result = cli("--content", str(pack), "--out", str(out), "--only", "screen", *args)
     assert result.returncode == 0, result.stderr
     pack_id = load_pack(pack).pack.id
     target = out / pack_id / "screen.html"
@@ -176,9 +176,9 @@ def test_a_right_to_left_pack_turns_the_page_round(tmp_path):
 def test_an_unchanged_screen_is_not_written_again(english, tmp_path):
     pack = english[0]
     first = _screen(pack, tmp_path)
-    result = run_cli("--content", str(pack), "--out", str(tmp_path), "--only", "screen")
+    result = cli("--content", str(pack), "--out", str(tmp_path), "--only", "screen")
     assert result.returncode == 0 and "(unchanged)" in result.stdout
-    result = run_cli("--content", str(pack), "--out", str(tmp_path), "--only", "screen", "--set", "school=Oak")
+    result = cli("--content", str(pack), "--out", str(tmp_path), "--only", "screen", "--set", "school=Oak")
     assert "(unchanged)" not in result.stdout and "Oak" in first.read_text(encoding="utf-8")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli
 
 from kit.errors import KitError
 from kit.pack import load_pack
@@ -33,7 +33,7 @@ def exported(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for pack_id in SHIPPED:
         target = folder / f"{pack_id}.xlsx"
-        result = run_cli("export", pack_id, str(target))
+        result = cli("export", pack_id, str(target))
         assert result.returncode == 0, result.stderr
         out[pack_id] = target
     return out
@@ -69,7 +69,7 @@ def test_export_then_import_gives_back_the_same_pack(exported, tmp_path, pack_id
     original = load_pack(ROOT / "content" / pack_id).pack
     assert _dump(load_pack(exported[pack_id]).pack) == _dump(original)
     folder = tmp_path / "imported"
-    result = run_cli("import", str(exported[pack_id]), str(folder))
+    result = cli("import", str(exported[pack_id]), str(folder))
     assert result.returncode == 0, result.stderr
     imported = load_pack(folder).pack
     assert _dump(imported) == _dump(original)
@@ -117,7 +117,7 @@ def test_error_names_sheet_row_and_column(exported, tmp_path):
         sheet.cell(row, _header(sheet)["text"]).value = None
 
     broken = _edit(source, tmp_path / "findings.xlsx", blank_text)
-    result = run_cli("--content", str(broken), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(broken), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {broken}: sheet statements, row {row}, column text: field required"
     assert "Traceback" not in result.stderr
@@ -255,21 +255,21 @@ def test_a_folder_of_csv_files_is_a_pack(exported, tmp_path):
 
 def test_init_xlsx_writes_a_starter_workbook_that_builds(tmp_path):
     target = tmp_path / "my-study.xlsx"
-    result = run_cli("init", "--xlsx", str(target))
+    result = cli("init", "--xlsx", str(target))
     assert result.returncode == 0, result.stderr
     loaded = load_pack(target)
     assert loaded.pack.id == "my-study"
     assert loaded.pack.statements and loaded.pack.dialogue
     readme = "\n".join(c.value or "" for c in openpyxl.load_workbook(target)["README"]["A"])
     assert "sheet statements:" in readme and "never the category" in readme  # the template's comments came along
-    again = run_cli("init", "--xlsx", str(target))
+    again = cli("init", "--xlsx", str(target))
     assert again.returncode == 2 and "file exists" in again.stderr
 
 
 def test_workbook_builds_and_an_edit_rebuilds(exported, tmp_path):
     workbook = shutil.copy(exported["teamleren"], tmp_path / "team.xlsx")
     out = tmp_path / "out"
-    first = run_cli("--content", str(workbook), "--out", str(out), "--only", "guide")
+    first = cli("--content", str(workbook), "--out", str(out), "--only", "guide")
     assert first.returncode == 0, first.stderr
     pdf = out / "teamleren" / "guide.pdf"
     assert pdf.is_file()
@@ -282,7 +282,7 @@ def test_workbook_builds_and_an_edit_rebuilds(exported, tmp_path):
                 sheet.cell(row, 2).value = "Teamleren, uit een werkmap"
 
     _edit(workbook, workbook, retitle)
-    second = run_cli("--content", str(workbook), "--out", str(out), "--only", "guide")
+    second = cli("--content", str(workbook), "--out", str(out), "--only", "guide")
     assert second.returncode == 0, second.stderr
     assert pdf.stat().st_mtime_ns != before
     from pypdf import PdfReader
@@ -294,18 +294,18 @@ def test_import_and_export_refuse_to_overwrite(exported, tmp_path):
     folder = tmp_path / "full"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
-    result = run_cli("import", str(exported["teamleren"]), str(folder))
+    result = cli("import", str(exported["teamleren"]), str(folder))
     assert result.returncode == 2 and "not empty" in result.stderr
-    result = run_cli("export", "teamleren", str(exported["teamleren"]))
+    result = cli("export", "teamleren", str(exported["teamleren"]))
     assert result.returncode == 2 and "file exists" in result.stderr
-    result = run_cli("export", "no-such-pack", str(tmp_path / "x.xlsx"))
+    result = cli("export", "no-such-pack", str(tmp_path / "x.xlsx"))
     assert result.returncode == 2 and "no-such-pack" in result.stderr
 
 
 def test_a_file_that_is_not_a_workbook(tmp_path):
     fake = tmp_path / "findings.xlsx"
     fake.write_text("id;text\n")
-    result = run_cli("--content", str(fake), "--out", str(tmp_path / "out"))
+    result = cli("--content", str(fake), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {fake}: not a readable .xlsx workbook")
 

@@ -9,12 +9,12 @@ import sys
 import threading
 import time
 
-from conftest import ENGLISH_PACK, ROOT, build, run_cli, write_pack
+from conftest import ENGLISH_PACK, ROOT, build, cli, write_pack
 from pdfread import contains, text
 
 
 def test_teamleren_pack_builds_what_it_can_and_says_what_it_leaves_out(tmp_path):
-    result = run_cli("--content", "content/teamleren", "--out", str(tmp_path))
+    result = cli("--content", "content/teamleren", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     out = tmp_path / "teamleren"
     assert (out / "dialogue-cards.pdf").is_file() and (out / "guide.pdf").is_file()
@@ -28,7 +28,7 @@ def test_teamleren_pack_builds_what_it_can_and_says_what_it_leaves_out(tmp_path)
 
 
 def test_lang_overrides_the_pack_language_for_every_printed_label(english_pack, tmp_path):
-    result = run_cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards,dialogue-cards", "--lang", "nl")
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards,dialogue-cards", "--lang", "nl")
     assert result.returncode == 0, result.stderr
     deck = text(tmp_path / "staff-wellbeing" / "dialogue-cards.pdf")
     assert "vraag voor het team" in deck.lower() and "question for the team" not in deck.lower()
@@ -37,12 +37,12 @@ def test_lang_overrides_the_pack_language_for_every_printed_label(english_pack, 
 
 
 def test_unknown_lang_is_bad_input(tmp_path):
-    result = run_cli("--out", str(tmp_path), "--lang", "xx")
+    result = cli("--out", str(tmp_path), "--lang", "xx")
     assert result.returncode == 2 and "no labels for language 'xx'" in result.stderr
 
 
 def test_set_values_are_printed_on_the_kit(english_pack, tmp_path):
-    result = run_cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "dialogue-cards",
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "dialogue-cards",
                      "--set", "school=Basisschool De Linde", "--set", "date=4 december 2026")
     assert result.returncode == 0, result.stderr
     deck = text(tmp_path / "staff-wellbeing" / "dialogue-cards.pdf")
@@ -52,7 +52,7 @@ def test_set_values_are_printed_on_the_kit(english_pack, tmp_path):
 def test_a_batch_of_three_schools_gives_three_personalised_kits(english_pack, tmp_path):
     csv = tmp_path / "schools.csv"
     csv.write_text("school,team,date\nDe Linde,Team A,2026-12-04\nHet Anker,,2026-12-11\n't Klavertje,Lager,2027-01-08\n", encoding="utf-8")
-    result = run_cli("--content", str(english_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
+    result = cli("--content", str(english_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
                      "--batch", str(csv), "--jobs", "2")
     assert result.returncode == 0, result.stderr
     folders = {p.name: p for p in (tmp_path / "out" / "staff-wellbeing").iterdir() if p.is_dir()}
@@ -64,7 +64,7 @@ def test_a_batch_of_three_schools_gives_three_personalised_kits(english_pack, tm
 def test_a_bad_batch_row_is_reported_by_line_and_the_others_build(english_pack, tmp_path):
     csv = tmp_path / "schools.csv"
     csv.write_text("school,team,date\nDe Linde,Team A,2026-12-04\nHet Anker,B,2026-12-11,extra\nDe Linde,Team A,2026-12-04\n", encoding="utf-8")
-    result = run_cli("--content", str(english_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards", "--batch", str(csv))
+    result = cli("--content", str(english_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards", "--batch", str(csv))
     assert result.returncode == 2
     assert "schools.csv:3:" in result.stderr and "schools.csv:4:" in result.stderr
     folders = [p.name for p in (tmp_path / "out" / "staff-wellbeing").iterdir() if p.is_dir()]
@@ -73,7 +73,7 @@ def test_a_bad_batch_row_is_reported_by_line_and_the_others_build(english_pack, 
 
 
 def test_preview_writes_every_page_and_a_contact_sheet(english_pack, tmp_path):
-    result = run_cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards", "--preview")
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards", "--preview")
     assert result.returncode == 0, result.stderr
     preview = tmp_path / "staff-wellbeing" / "preview"
     import pypdf
@@ -84,7 +84,7 @@ def test_preview_writes_every_page_and_a_contact_sheet(english_pack, tmp_path):
 
 
 def test_init_writes_a_pack_that_builds_as_it_is(tmp_path):
-    result = run_cli("init", str(tmp_path / "My Study"))
+    result = cli("init", str(tmp_path / "My Study"))
     assert result.returncode == 0, result.stderr
     build(tmp_path / "My Study", tmp_path / "out", "dialogue-cards,sort-cards,poster,answer-key")
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 4
@@ -105,14 +105,14 @@ def _state(paths):
 
 def test_no_op_rebuild_renders_nothing_and_force_renders_all(english_pack, tmp_path):
     args = ("--content", str(english_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,answer-key")
-    assert run_cli(*args).returncode == 0
+    assert cli(*args).returncode == 0
     pdfs = [tmp_path / "out" / "staff-wellbeing" / f"{name}.pdf" for name in ("sort-cards", "answer-key")]
     before = _state(pdfs)
-    again = run_cli(*args)
+    again = cli(*args)
     assert again.returncode == 0, again.stderr
     assert _state(pdfs) == before  # not written again, not even touched
     assert again.stdout.count("(unchanged)") == 2
-    forced = run_cli(*args, "--force")
+    forced = cli(*args, "--force")
     assert forced.returncode == 0, forced.stderr
     after = _state(pdfs)
     for name, (inode, mtime, data) in before.items():
