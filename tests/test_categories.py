@@ -9,10 +9,10 @@ import itertools
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, cli, write_pack
+from conftest import ENGLISH_PACK, build_results, cli, write_pack
 from pdfread import card_boxes
 
-from kit.palette import COLOURS, MAX_CATEGORIES, MIN_CONTRAST, SHAPES, contrast, grey, ink_for, luminance
+from kit.palette import COLOURS, MAX_CATEGORIES, MIN_CONTRAST, SHAPES, contrast, default_colours, grey, ink_for, luminance
 
 DPI = 100
 VISIBLE_GREY_STEP = 15  # of 255: two greys this far apart are told apart on a laser print
@@ -40,9 +40,9 @@ def category_pack(folder, count: int, colours: dict[int, str] | None = None):
     return write_pack(folder, files)
 
 
-def build_sort_cards(pack, out, *args):
-    result = cli("--content", str(pack), "--out", str(out), "--only", "sort-cards", *args)
-    return result, out / "staff-wellbeing" / "sort-cards.pdf"
+def build_sort_cards(pack, out):
+    result = build_results(pack, out, "sort-cards")["sort-cards"]
+    return result, out / "sort-cards.pdf"
 
 
 def header_cards(pdf, count):
@@ -83,11 +83,23 @@ def test_the_palette_falls_in_lightness_and_keeps_text_readable():
         assert contrast(colour, ink_for(colour)) >= MIN_CONTRAST, colour
 
 
-@pytest.mark.parametrize("count", range(1, 11))
+def test_every_count_of_categories_gets_colours_as_far_apart_as_the_palette_allows():
+    """Which colours a pack of n categories gets; the next test reads them from the print."""
+    for count in range(1, MAX_CATEGORIES + 1):
+        colours = default_colours(count)
+        assert len(set(colours)) == count and set(colours) <= set(COLOURS), count
+        assert colours[0] == COLOURS[0] and (count == 1 or colours[-1] == COLOURS[-1]), count  # the whole range
+        greys = [grey(c) for c in colours]
+        assert all(a - b >= VISIBLE_GREY_STEP for a, b in itertools.pairwise(greys)), (count, greys)
+
+
+# Ten categories print every colour and every shape of the palette, so every pair any
+# smaller pack can get (the test above) is compared on paper; three show the spread.
+@pytest.mark.parametrize("count", [3, MAX_CATEGORIES])
 def test_header_cards_differ_in_colour_shape_and_grey(tmp_path, count):
     pack = category_pack(tmp_path / "pack", count)
     result, pdf = build_sort_cards(pack, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+    assert result.status == "built", result.message
     cards = header_cards(pdf, count)
     for a, b in itertools.combinations(range(count), 2):
         one, other = cards[a], cards[b]
@@ -101,7 +113,8 @@ def test_header_cards_differ_in_colour_shape_and_grey(tmp_path, count):
 
 def test_more_categories_than_the_kit_can_tell_apart_are_refused(tmp_path):
     pack = category_pack(tmp_path / "pack", MAX_CATEGORIES + 1)
-    result, pdf = build_sort_cards(pack, tmp_path / "out")
+    pdf = tmp_path / "out" / "staff-wellbeing" / "sort-cards.pdf"
+    result = cli("--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards")
     assert result.returncode == 2, result.stderr
     assert "categories.yaml" in result.stderr and f"{MAX_CATEGORIES + 1} categories" in result.stderr
     assert not pdf.exists()
@@ -122,6 +135,6 @@ def test_a_colour_override_that_repeats_a_colour_or_reads_badly_is_refused(tmp_p
 def test_a_good_colour_override_is_printed(tmp_path):
     pack = category_pack(tmp_path / "pack", 3, colours={1: "#1b7837"})
     result, pdf = build_sort_cards(pack, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+    assert result.status == "built", result.message
     colour = header_cards(pdf, 3)[1]["colour"]
     assert sum(abs(a - b) for a, b in zip(colour, (0x1B, 0x78, 0x37))) < 12
