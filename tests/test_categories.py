@@ -12,7 +12,17 @@ import yaml
 from conftest import ENGLISH_PACK, build_results, cli, write_pack
 from pdfread import card_boxes
 
-from kit.palette import COLOURS, MAX_CATEGORIES, MIN_CONTRAST, SHAPES, contrast, default_colours, grey, ink_for, luminance
+from kit.palette import (
+    COLOURS,
+    MAX_CATEGORIES,
+    MIN_CONTRAST,
+    SHAPES,
+    contrast,
+    default_colours,
+    grey,
+    ink_for,
+    luminance,
+)
 
 DPI = 100
 VISIBLE_GREY_STEP = 15  # of 255: two greys this far apart are told apart on a laser print

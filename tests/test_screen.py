@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import re
 import time
 import zipfile
@@ -23,11 +22,6 @@ import pytest
 from conftest import DEFAULT_PACK, ENGLISH_PACK, cli, expected_codes, write_pack
 
 from kit.pack import load_pack
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-browser_test = pytest.mark.skipif(not CHROMIUM.exists(),
-                                  reason="Debian's chromium is not installed (/usr/bin/chromium); CI installs it")
 
 HOSTILE = "<script>window.pwned = 1</script></script><img src=x onerror=window.pwned=2> & \"quoted\""
 
@@ -57,23 +51,6 @@ def answer(english) -> dict[str, tuple[str, str]]:
     pack = load_pack(english[0]).pack
     codes = expected_codes(pack)
     return {codes[s.id]: (s.id, s.category) for s in pack.statements}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("KIT_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def open_file(browser, html: Path, width=1280, height=720, context=None):
@@ -185,7 +162,6 @@ def test_an_unchanged_screen_is_not_written_again(english, tmp_path):
 # ---- in the browser
 
 
-@browser_test
 def test_offline_from_a_file_it_asks_for_nothing_and_shows_every_screen(browser, english, shots):
     html = english[1]
     for width, height in ((1280, 720), (390, 844)):
@@ -214,7 +190,6 @@ def test_offline_from_a_file_it_asks_for_nothing_and_shows_every_screen(browser,
         page.context.close()
 
 
-@browser_test
 def test_three_dialogue_cards_drawn_and_a_question_revealed(browser, english):
     pack = load_pack(english[0]).pack
     page = open_file(browser, english[1])
@@ -240,7 +215,6 @@ def test_three_dialogue_cards_drawn_and_a_question_revealed(browser, english):
     page.context.close()
 
 
-@browser_test
 def test_sorting_by_mouse_and_keyboard_checked_against_the_answer_key_and_kept(browser, english, answer, shots):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = open_file(browser, english[1], context=context)
@@ -289,7 +263,6 @@ def test_sorting_by_mouse_and_keyboard_checked_against_the_answer_key_and_kept(b
     context.close()
 
 
-@browser_test
 def test_a_statement_holding_a_script_prints_as_text(browser, english, answer):
     page = open_file(browser, english[1])
     page.keyboard.press("2")
@@ -301,7 +274,6 @@ def test_a_statement_holding_a_script_prints_as_text(browser, english, answer):
     page.context.close()
 
 
-@browser_test
 def test_high_contrast_is_one_press_and_remembered(browser, english):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = open_file(browser, english[1], context=context)
@@ -315,12 +287,9 @@ def test_high_contrast_is_one_press_and_remembered(browser, english):
 # ---- served by the web page
 
 
-@pytest.fixture(scope="module")
-def server():
-    from web_server import running_server
-
-    with running_server() as (base, _):
-        yield base
+@pytest.fixture
+def server(web_server):
+    return web_server[0]
 
 
 def test_the_server_serves_a_shipped_packs_screen_with_strict_headers(server):
@@ -366,7 +335,6 @@ def test_the_page_builds_the_screen_version_and_links_to_it(server):
     assert httpx.get(f"{server}/jobs/{job_id}/screen").status_code == 404  # another browser
 
 
-@browser_test
 def test_the_served_screen_works_under_its_headers(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
@@ -382,7 +350,6 @@ def test_the_served_screen_works_under_its_headers(browser, server):
     context.close()
 
 
-@browser_test
 def test_a_finger_drags_a_card_into_a_column_and_swipes_to_the_next_card_on_a_phone(browser, english, answer):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = open_file(browser, english[1], context=context)
@@ -442,7 +409,6 @@ def test_the_data_block_cannot_be_closed_by_its_text():
     assert json.loads(block) == {"label": text}
 
 
-@browser_test
 @pytest.mark.parametrize("pack_id", ["collectief-leren", "teamleren"])
 def test_the_shipped_packs_fit_a_phone_and_a_projector(browser, pack_id, tmp_path, shots):
     html = _screen(DEFAULT_PACK.parent / pack_id, tmp_path)

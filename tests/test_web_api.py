@@ -19,17 +19,15 @@ import pypdf
 import pytest
 from conftest import ENGLISH_PACK
 from pdfread import contains, text
-from web_server import running_server
 
 from kit.web.app import create_app
 
 POSTER_SCHOOLS = ["De Linde", "Het Anker", "Sint-Jozef", "De Regenboog"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with running_server() as (base, app):
-        yield base, app
+@pytest.fixture
+def server(web_server):
+    return web_server
 
 
 def zipped(files: dict[str, str | bytes], links: dict[str, str] | None = None) -> bytes:

@@ -8,7 +8,6 @@ temporary folder) to be looked at.
 from __future__ import annotations
 
 import io
-import os
 import time
 import zipfile
 from pathlib import Path
@@ -16,36 +15,13 @@ from pathlib import Path
 import pytest
 from conftest import ENGLISH_PACK
 from pdfread import contains, text
-from web_server import running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); CI installs it")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 BUILD_TIMEOUT_MS = 240_000
 
 
-@pytest.fixture(scope="module")
-def server():
-    with running_server() as (base, _):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("KIT_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+@pytest.fixture
+def server(web_server):
+    return web_server[0]
 
 
 def new_page(browser, base, locale="en-GB", untick=True):
