@@ -24,6 +24,7 @@ from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import
     DEFAULT_PACK,
     ENGLISH_PACK,
     GENERATE,
+    LARGE_DECK,
     ROOT,
     TEAMLEREN,
     Ran,
@@ -34,6 +35,7 @@ from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import
     cards_by_code,
     cli,
     expected_codes,
+    letters,
     line_of,
     replace_in,
     run_cli,
@@ -125,9 +127,26 @@ def pack_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def large_deck(tmp_path_factory) -> Path:
-    """The English pack with a sort deck of 185 statements (over 40 pages: laid out in chunks), to read."""
+    """The English pack with a sort deck of 185 statements (46 pages: laid out in chunks), to read."""
     return shared_folder(tmp_path_factory, "large-deck", lambda folder: big_pack(folder / "staff-wellbeing")
                          ) / "staff-wellbeing"
+
+
+@pytest.fixture(scope="session")
+def large_deck_pdfs(tmp_path_factory, large_deck) -> dict[str, Path]:
+    """The large deck's sort-cards.pdf, built once each way for the whole run:
+    "cli" by the command line in a child with two processes (its parts rendered
+    in a pool's workers and joined), "here" in this process with one job."""
+
+    def by_cli(out):
+        result = run_cli("--content", str(large_deck), "--out", str(out), "--only", "sort-cards", "--jobs", "2")
+        assert result.returncode == 0, result.stderr
+
+    def here(out):
+        build(large_deck, out / "staff-wellbeing", "sort-cards")
+
+    return {name: shared_folder(tmp_path_factory, f"large-deck-{name}", make) / "staff-wellbeing" / "sort-cards.pdf"
+            for name, make in (("cli", by_cli), ("here", here))}
 
 
 @pytest.fixture(scope="session")

@@ -222,11 +222,20 @@ def build(pack: Path, out: Path, products: str, **options) -> Path:
 CATEGORIES = ["drivers", "conditions", "outcomes", "risks"]
 
 
-def big_pack(folder: Path, statements: int = 185) -> Path:
+def letters(number: int) -> str:
+    """A name for item `number` without digits (a digit could pass for a card's code)."""
+    return chr(65 + number % 26) + chr(65 + number // 26 % 26)
+
+
+LARGE_DECK = 185  # statements: 46 pages of poker cards, laid out in two chunks
+
+
+def big_pack(folder: Path, statements: int = LARGE_DECK) -> Path:
     """The English pack with a sort deck of more than 40 pages (laid out in chunks)."""
     write_pack(folder, ENGLISH_PACK)
-    items = [{"id": f"s-{i}", "category": CATEGORIES[i % 4], "text": f"Statement {i} about what the team does together.",
-              "source": "kit"} for i in range(statements)]
+    items = [{"id": f"s-{i:03d}", "category": CATEGORIES[i % 4],
+              "text": f"Statement {letters(i)} about what the team does together.", "source": "kit"}
+             for i in range(statements)]
     (folder / "statements.yaml").write_text(yaml.safe_dump(items))
     return folder
 

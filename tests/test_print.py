@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 
 import pypdf
 import pytest
-from conftest import ENGLISH_PACK, ROOT, build, cards_by_code, cli, expected_codes, write_pack
+from conftest import LARGE_DECK, build, cards_by_code, cli, expected_codes
 from pdfread import CardFace, fonts, misplaced_backs, sheets
 
 from kit import imposition
@@ -87,11 +85,6 @@ def test_category_colours_keep_their_order_in_greyscale():
 # Sizes as the user asks for them, in mm: what the cut cards must measure.
 SIZES = {"dialogue": (95, 130), "a6": (105, 148), "a7": (74, 105), "poker": (63, 88), "square": (70, 70)}
 SHEETS = {"a4": (210, 297), "letter": (215.9, 279.4)}
-
-
-@pytest.fixture(scope="module")
-def small_pack(english_pack):
-    return english_pack
 
 
 @pytest.fixture(scope="module")
@@ -191,22 +184,22 @@ def test_pdf_metadata_comes_from_the_pack(default_kit):
 
 
 @pytest.mark.parametrize("variant, product, marker", [("pdf/a-3b", "sort-cards", "pdfaid:part"), ("pdf/ua-1", "dialogue-cards", "pdfuaid:part")])
-def test_pdf_variants_pass_through(small_pack, tmp_path, variant, product, marker):
-    build(small_pack, tmp_path, product, pdf_variant=variant)
+def test_pdf_variants_pass_through(english_pack, tmp_path, variant, product, marker):
+    build(english_pack, tmp_path, product, pdf_variant=variant)
     reader = pypdf.PdfReader(tmp_path / f"{product}.pdf")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert marker.encode() in xmp
 
 
-def test_unknown_pdf_variant_is_bad_input(small_pack, tmp_path):
-    result = cli("--content", str(small_pack), "--out", str(tmp_path), "--pdf-variant", "pdf/z-9")
+def test_unknown_pdf_variant_is_bad_input(english_pack, tmp_path):
+    result = cli("--content", str(english_pack), "--out", str(tmp_path), "--pdf-variant", "pdf/z-9")
     assert result.returncode == 2 and "unknown PDF variant" in result.stderr
 
 
-def test_low_ink_prints_no_colour(small_pack, sort_cards, tmp_path):
+def test_low_ink_prints_no_colour(english_pack, sort_cards, tmp_path):
     import pypdfium2 as pdfium
 
-    build(small_pack, tmp_path, "dialogue-cards", low_ink=True)
+    build(english_pack, tmp_path, "dialogue-cards", low_ink=True)
     for pdf in (tmp_path / "dialogue-cards.pdf", sort_cards(low_ink=True)):
         document = pdfium.PdfDocument(str(pdf))
         for page in document:
@@ -223,45 +216,28 @@ def test_sheets_tell_the_printer_to_print_at_actual_size_with_a_ruler(default_ki
     assert "100 %" in content and "50 mm" in content
 
 
-def test_a_large_deck_is_laid_out_in_chunks_and_joined_whole(tmp_path):
+@pytest.mark.slow
+def test_a_large_deck_is_laid_out_in_chunks_and_joined_whole(large_deck, large_deck_pdfs):
     """Over 40 pages a deck is rendered a chunk at a time (memory stays flat);
     the joined PDF still has every card, backs behind fronts, the same bytes
-    from the command line and from this process."""
-    import yaml
-
+    from the command line (two processes) and from this process (one)."""
     from kit.pack import load_pack
     from kit.sheets import CHUNK_PAGES
 
-    files = dict(ENGLISH_PACK)
-    categories = ["drivers", "conditions", "outcomes", "risks"]
-    letters = lambda i: chr(65 + i % 26) + chr(65 + i // 26)  # noqa: E731 - no digits that could pass for a code
-    files["statements.yaml"] = yaml.safe_dump(
-        [{"id": f"s-{i:03d}", "category": categories[i % 4], "text": f"Statement {letters(i)} about staff wellbeing.", "source": "kit"} for i in range(180)]
-    )
-    pack = write_pack(tmp_path / "staff-wellbeing", files)
-    # The command line builds in a child while this process builds the same deck: two cores, half the wait.
-    child = subprocess.Popen(
-        [sys.executable, str(ROOT / "generate.py"), "--content", str(pack), "--out", str(tmp_path / "cli"), "--only", "sort-cards"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-    )
-    try:
-        pdf = build(pack, tmp_path / "here", "sort-cards") / "sort-cards.pdf"
-    finally:
-        _, errors = child.communicate(timeout=600)
-    assert child.returncode == 0, errors
-    assert (tmp_path / "cli" / "staff-wellbeing" / "sort-cards.pdf").read_bytes() == pdf.read_bytes()
+    pdf = large_deck_pdfs["here"]
+    assert large_deck_pdfs["cli"].read_bytes() == pdf.read_bytes()
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) > CHUNK_PAGES
     assert reader.trailer["/Root"]["/Lang"] == "en" and "Sort cards" in reader.metadata.title
     pages = sheets(pdf)
-    statements = _statement_cards(pages, load_pack(pack).pack)
-    assert len(statements) == 180
+    statements = _statement_cards(pages, load_pack(large_deck).pack)
+    assert len(statements) == LARGE_DECK
     assert all(_is_size(card.box, SIZES["poker"]) for card in statements.values())
     assert misplaced_backs(pages, "long") == []
 
 
-def test_a_poster_for_a_print_shop_has_trim_and_bleed_boxes(small_pack, tmp_path):
-    build(small_pack, tmp_path, "poster", bleed=3)
+def test_a_poster_for_a_print_shop_has_trim_and_bleed_boxes(english_pack, tmp_path):
+    build(english_pack, tmp_path, "poster", bleed=3)
     page = pypdf.PdfReader(tmp_path / "poster.pdf").pages[0]
     trim, bleed = page.trimbox, page.bleedbox
     mm = 72 / 25.4

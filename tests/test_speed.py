@@ -11,49 +11,36 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from conftest import DEFAULT_PACK
+from conftest import DEFAULT_PACK, LARGE_DECK, big_pack, expected_codes
 from pdfread import contains, text
 
 from kit.build import Task, build_kit
 from kit.build.deck import deck_tasks
 from kit.build.worker import render_product
 from kit.context import Options
+from kit.labels import labels
 from kit.pack import load_pack
 from kit.sheets import CHUNK_PAGES
 
-CARDS = 200  # poker cards, 9 a sheet, fronts and backs: over 40 pages, two chunks
 
-
-def _deck_pack(folder, cards=CARDS, long_text_at=None):
-    shutil.copytree(DEFAULT_PACK, folder)
-    categories = [c["id"] for c in yaml.safe_load((DEFAULT_PACK / "categories.yaml").read_text(encoding="utf-8"))]
-    statements = [
-        {"id": f"s-{i:04d}", "category": categories[i % len(categories)],
-         "text": f"Stelling {i}: we leren samen met de partner", "source": "report"}
-        for i in range(1, cards + 1)
-    ]
-    if long_text_at:
-        statements[long_text_at - 1]["text"] = "veel te lange tekst " * 80
-    (folder / "statements.yaml").write_text(yaml.safe_dump(statements, allow_unicode=True), encoding="utf-8")
+def _bad_deck(folder: Path, long_text_at: int) -> Path:
+    """The large deck with one statement too long for any card."""
+    big_pack(folder)
+    statements = yaml.safe_load((folder / "statements.yaml").read_text())
+    statements[long_text_at]["text"] = "far too long a text " * 80
+    (folder / "statements.yaml").write_text(yaml.safe_dump(statements), encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory):
-    return _deck_pack(tmp_path_factory.mktemp("deck") / "pack")
+def deck(large_deck):
+    return large_deck
 
 
 @pytest.fixture(scope="module")
-def two(deck, tmp_path_factory):
-    """The deck built with two processes."""
-    out = tmp_path_factory.mktemp("two")
-    return out, _build(deck, out, 2)
-
-
-def _build(pack, out, jobs):
-    results = build_kit(pack, out, ["sort-cards"], Options(), force=True, jobs=jobs)
-    assert [r.status for r in results] == ["built"], results
-    return results[0]
+def two(large_deck_pdfs):
+    """The deck built with two processes (by the command line, once for the run): its folder."""
+    return large_deck_pdfs["cli"].parent
 
 
 def test_a_large_deck_is_split_into_one_task_per_chunk(deck):
@@ -64,46 +51,51 @@ def test_a_large_deck_is_split_into_one_task_per_chunk(deck):
     assert deck_tasks(small) == [small]  # a small deck stays one task
 
 
-def test_a_large_deck_is_the_same_pdf_with_one_or_two_processes(deck, two, tmp_path):
-    folder, two = two
-    one = _build(deck, tmp_path / "one", 1)
-    assert one.pages > CHUNK_PAGES  # large enough to be laid out in chunks
-    assert one.passes >= 2  # one layout per chunk at least
+@pytest.mark.slow
+def test_a_large_deck_is_the_same_pdf_with_one_or_two_processes(deck, two, large_deck_pdfs, tmp_path):
+    folder = two
     pdf = (folder / "sort-cards.pdf").read_bytes()
-    assert pdf == (tmp_path / "one" / "sort-cards.pdf").read_bytes()
+    one = large_deck_pdfs["here"]  # built in this process, one job
+    assert len(pypdf.PdfReader(one).pages) > CHUNK_PAGES  # large enough to be laid out in chunks
+    assert one.read_bytes() == pdf
 
     # and the same as the whole deck rendered by one task, its chunks joined in that process
     whole = render_product(Task(load_pack(deck), tmp_path / "whole", "sort-cards", Options(), "key"))
     assert whole.status == "built", whole.message
+    assert whole.passes >= 2  # one layout per chunk at least
     assert (tmp_path / "whole" / "sort-cards.pdf").read_bytes() == pdf
 
     # in order: the sheets count up, and so do the codes of the statement cards
+    sheet = labels("en")["sheet"]
     pdf_pages = pdfium.PdfDocument(str(folder / "sort-cards.pdf"))
     sheets, codes = [], []
     for page in pdf_pages:
         words = page.get_textpage().get_text_range()
-        sheets += [int(n) for n in re.findall(r"blad (\d+)/\d+", words)]
+        sheets += [int(n) for n in re.findall(rf"{sheet} (\d+)/\d+", words)]
         codes += [int(c) for c in re.findall(r"^(\d{3})\r?$", words, re.MULTILINE)]
     pdf_pages.close()
-    assert len(pypdf.PdfReader(folder / "sort-cards.pdf").pages) == two.pages == one.pages
+    assert len(pypdf.PdfReader(folder / "sort-cards.pdf").pages) == whole.pages
     assert sheets == list(range(1, len(sheets) + 1)) and len(sheets) > CHUNK_PAGES / 2
-    assert codes == list(range(1, CARDS + 1))
+    assert codes == list(range(1, LARGE_DECK + 1))
 
     # the parts are gone: only the PDF and the build record are left
     assert sorted(p.name for p in folder.iterdir()) == [".kit-cache", ".kit-lock", "sort-cards.pdf"]
 
 
-def test_a_card_that_does_not_fit_in_a_later_chunk_fails_the_deck_and_keeps_the_old_pdf(two, tmp_path):
+@pytest.mark.slow
+def test_a_card_that_does_not_fit_in_a_later_chunk_fails_the_deck_and_keeps_the_old_pdf(deck, two, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(two[0], out)
+    shutil.copytree(two, out)
     before = (out / "sort-cards.pdf").read_bytes()
-    bad = _deck_pack(tmp_path / "bad", long_text_at=CARDS - 3)  # printed in the last chunk
+    codes = expected_codes(load_pack(deck).pack)
+    last = max(codes, key=codes.get)  # the statement printed last: in the last chunk
+    bad = _bad_deck(tmp_path / "bad", int(last.split("-")[1]))
     results = build_kit(bad, out, ["sort-cards"], Options(), force=True, jobs=2)
     assert [r.status for r in results] == ["error"]
-    assert f"s-{CARDS - 3:04d}" in results[0].message and "does not fit" in results[0].message
+    assert last in results[0].message and "does not fit" in results[0].message
     assert (out / "sort-cards.pdf").read_bytes() == before
     assert not list(out.glob(".*.part"))
-    assert contains(text(out / "sort-cards.pdf"), "Stelling 1:")
+    assert contains(text(out / "sort-cards.pdf"), "Statement AA about")
 
 
 def test_a_build_reports_its_layout_passes_and_can_dump_its_final_html(tmp_path, monkeypatch):
