@@ -18,12 +18,13 @@ from pathlib import Path
 import pypdf
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, GENERATE, ROOT, alias_bomb, big_pack, write_pack
+from conftest import ENGLISH_PACK, GENERATE, ROOT, alias_bomb, write_pack
 
 # Seconds from the signal to the exit of every process of the build. The goal is 2 s,
 # measured on an idle machine by benchmarks/run.py; a test machine under load gets
 # room, while a build that finished its queued work first (tens of seconds) still fails.
 STOP_LIMIT = 6.0
+pytestmark = pytest.mark.slow  # builds in children, waited on
 
 
 class Run:
@@ -179,8 +180,8 @@ def test_sigterm_stops_a_build_like_ctrl_c(tmp_path, runs):
     assert run.stderr[-1].startswith("interrupted: ")
 
 
-def test_workers_of_a_killed_build_exit_and_the_next_build_repairs(tmp_path, runs):
-    pack = big_pack(tmp_path / "pack")
+def test_workers_of_a_killed_build_exit_and_the_next_build_repairs(tmp_path, runs, large_deck):
+    pack = large_deck
     args = ["--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,answer-key", "--jobs", "2"]
     runs.append(run := Run(*args))
     run.wait_for(lambda: len(run.alive()) >= 3)
@@ -200,19 +201,20 @@ def test_workers_of_a_killed_build_exit_and_the_next_build_repairs(tmp_path, run
     assert _whole(out / "sort-cards.pdf") > 40
 
 
-def test_two_builds_into_one_folder_five_times(tmp_path, runs):
+def test_two_builds_into_one_folder_wait_for_each_other(tmp_path, runs, large_deck):
+    """Started together, twice: each time one waits for the other's lock, then writes."""
     from kit.build.records import fingerprint, shared_digest
     from kit.context import Options
     from kit.pack import load_pack
 
-    pack = big_pack(tmp_path / "pack")
+    pack = large_deck
     out = tmp_path / "out" / "staff-wellbeing"
     base = ["--content", str(pack), "--out", str(tmp_path / "out"), "--only", "sort-cards", "--jobs", "1", "--force"]
     variants = {"plain": [], "low-ink": ["--low-ink"]}
     loaded, shared = load_pack(pack), shared_digest()
     keys = {name: fingerprint("sort-cards", loaded.files, Options(low_ink=bool(extra)), shared)
             for name, extra in variants.items()}
-    for _ in range(5):
+    for _ in range(2):
         pair = {name: Run(*base, *extra) for name, extra in variants.items()}
         runs.extend(pair.values())
         codes = {name: run.wait() for name, run in pair.items()}

@@ -17,6 +17,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -121,6 +122,8 @@ def packs(draw) -> dict[str, object]:
     values = (("school", draw(texts(short=True))), ("team", draw(texts(short=True))), ("date", "2026-12-04"))
     return {"pack": pack, "values": values}
 
+
+pytestmark = pytest.mark.slow  # every product of four generated packs
 
 ONE_LINE_NAMING = re.compile(r"^\S+\.yaml(:\d+)?: .+")
 
