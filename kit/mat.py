@@ -124,11 +124,3 @@ def _place(shelves: list[list[tuple]], area_w: float, area_h: float) -> list[Zon
             x += width + GAP_MM
         y += height + GAP_MM
     return zones
-
-
-def holds(zone: Zone, card: tuple[float, float]) -> int:
-    """How many cards of this size its card area takes, shingled."""
-    left, top, right, bottom = zone.cards
-    columns = math.floor((right - left + PAD_MM) / (card[0] + PAD_MM))
-    rows = 1 + math.floor((bottom - top - card[1]) / STRIP_MM) if bottom - top >= card[1] else 0
-    return columns * rows
