@@ -502,3 +502,23 @@ def lines_of(chars: list[Char], gap_mm: float = 4.0) -> list[list[Char]]:
             current.append(char)
         lines.append(current)
     return lines
+
+
+def thin_lines(pdf_path, page_index):
+    """Bounds (left, top, right, bottom in mm from the top-left) of the thin
+    stroked paths of a page: cut lines, ruler ticks, fold lines."""
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = document[page_index]
+        height = page.get_height()
+        found = []
+        for obj in page.get_objects(max_depth=8):
+            if obj.type != raw.FPDF_PAGEOBJ_PATH:
+                continue
+            left, bottom, right, top = obj.get_bounds()
+            box = (left / PT_PER_MM, (height - top) / PT_PER_MM, right / PT_PER_MM, (height - bottom) / PT_PER_MM)
+            if min(box[2] - box[0], box[3] - box[1]) < 0.5:
+                found.append(box)
+        return found
+    finally:
+        document.close()

@@ -11,12 +11,11 @@ from pathlib import Path
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import ENGLISH_PACK, cli, write_pack
+from conftest import ENGLISH_PACK, build_results, cli, write_pack
 from pdfcheck import problems
 from pdfread import contains, qr_codes, text
 
 from kit import boxes
-from kit.build import build_kit
 from kit.context import Options
 from kit.products import get
 
@@ -35,11 +34,6 @@ def _pack(tmp_path: Path, **changes: tuple[str, str]) -> Path:
     return write_pack(tmp_path / "pack", files)
 
 
-def _build(pack: Path, out: Path, products: str, **options):
-    results = build_kit(pack, out, products.split(","), Options(**options), force=True, jobs=1)
-    return {r.product: r for r in results}
-
-
 def _clean(pdf: Path) -> None:
     found = problems(pdf)
     assert not found, "\n".join(found[:10])
@@ -47,7 +41,7 @@ def _clean(pdf: Path) -> None:
 
 def test_a_title_of_one_long_compound_word_keeps_the_qr_code_on_the_poster_and_the_guide(tmp_path):
     pack = _pack(tmp_path, pack_yaml=("title: Staff wellbeing in small schools", f"title: {LONG_WORD}"))
-    results = _build(pack, tmp_path / "out", "poster,guide,answer-key,worksheet")
+    results = build_results(pack, tmp_path / "out", "poster,guide,answer-key,worksheet")
     for product in ("poster", "guide", "answer-key", "worksheet"):
         assert results[product].status == "built", results[product].message
         pdf = Path(results[product].path)
@@ -58,7 +52,7 @@ def test_a_title_of_one_long_compound_word_keeps_the_qr_code_on_the_poster_and_t
 
 def test_a_long_category_label_stays_on_its_header_card_above_its_definition(tmp_path):
     pack = _pack(tmp_path, categories_yaml=("label: Conditions\n", f"label: {LONG_LABEL}\n"))
-    results = _build(pack, tmp_path / "out", "sort-cards")
+    results = build_results(pack, tmp_path / "out", "sort-cards")
     assert results["sort-cards"].status == "built", results["sort-cards"].message
     pdf = Path(results["sort-cards"].path)
     _clean(pdf)
@@ -68,7 +62,7 @@ def test_a_long_category_label_stays_on_its_header_card_above_its_definition(tmp
 def test_a_label_that_cannot_fit_even_at_its_floor_is_named_with_its_line(tmp_path):
     label = " ".join(["Conditions for sustainable professional learning"] * 4)
     pack = _pack(tmp_path, categories_yaml=("label: Conditions\n", f"label: {label}\n"))
-    results = _build(pack, tmp_path / "out", "sort-cards,poster")
+    results = build_results(pack, tmp_path / "out", "sort-cards,poster")
     message = results["sort-cards"].message
     assert results["sort-cards"].status == "error"
     assert re.search(r"categories\.yaml:8: category 'conditions' label does not fit its card even at 9 pt", message), message
@@ -78,7 +72,7 @@ def test_a_label_that_cannot_fit_even_at_its_floor_is_named_with_its_line(tmp_pa
 
 def test_the_worksheet_has_a_section_for_every_category(tmp_path):
     # of the four categories, two have a prompt of their own
-    results = _build(_pack(tmp_path), tmp_path / "out", "worksheet")
+    results = build_results(_pack(tmp_path), tmp_path / "out", "worksheet")
     content = text(Path(results["worksheet"].path))
     for question in (
         "Which drivers do you recognise?",
@@ -93,26 +87,26 @@ def test_the_worksheet_has_a_section_for_every_category(tmp_path):
 
 def test_a_dutch_worksheet_asks_in_dutch_for_a_category_without_a_prompt(tmp_path):
     pack = _pack(tmp_path, pack_yaml=("language: en", "language: nl"))
-    results = _build(pack, tmp_path / "out", "worksheet")
+    results = build_results(pack, tmp_path / "out", "worksheet")
     assert contains(text(Path(results["worksheet"].path)), "Welke outcomes herken je?")
 
 
 def test_the_guide_follows_what_the_build_makes(tmp_path):
     pack = _pack(tmp_path)
-    results = _build(pack, tmp_path / "out", "poster,guide")
+    results = build_results(pack, tmp_path / "out", "poster,guide")
     guide = text(Path(results["guide"].path))
     assert not contains(guide, "Dialogue round") and not contains(guide, "Sort exercise")
     assert not contains(guide, "Duplex") and not contains(guide, "Cut along the lines")
     assert not contains(guide, "Using the answer key")
     assert contains(guide, "Poster with the recommendations (A3)")
 
-    full = _build(pack, tmp_path / "full", "dialogue-cards,sort-cards,poster,answer-key,worksheet,guide")
+    full = build_results(pack, tmp_path / "full", "dialogue-cards,sort-cards,poster,answer-key,worksheet,guide")
     guide = text(Path(full["guide"].path))
     for words in ("Dialogue round", "Sort exercise", "Duplex: flip on the long edge.", "Cut along the lines", "Using the answer key"):
         assert contains(guide, words), words
 
 
-def test_the_guide_never_lists_a_product_that_failed_in_its_build(tmp_path):
+def test_the_guide_never_lists_a_product_that_failed_in_itsbuild_results(tmp_path):
     """A poster too long for its sheet stops the poster; the guide of that
     build tells the facilitator to print the sort cards, not the poster."""
     pack = _pack(tmp_path)
@@ -132,7 +126,7 @@ def test_the_guide_never_lists_a_product_that_failed_in_its_build(tmp_path):
 def test_the_guide_of_a_pack_without_dialogue_has_no_dialogue_step(tmp_path):
     pack = _pack(tmp_path)
     (pack / "dialogue.yaml").unlink()
-    results = _build(pack, tmp_path / "out", "sort-cards,guide")
+    results = build_results(pack, tmp_path / "out", "sort-cards,guide")
     guide = text(Path(results["guide"].path))
     assert not contains(guide, "Dialogue round") and not contains(guide, "Dialogue cards")
     assert contains(guide, "Sort exercise")
@@ -171,7 +165,7 @@ def test_a_poster_of_seven_recommendations_is_set_in_one_column(tmp_path):
     )
     pack = _pack(tmp_path)
     (pack / "recommendations.yaml").write_text(items)
-    results = _build(pack, tmp_path / "out", "poster")
+    results = build_results(pack, tmp_path / "out", "poster")
     assert "1 column" in results["poster"].note, results["poster"].note
     pdf = Path(results["poster"].path)
     xs = _first_letters_x(pdf, [f"Recommendation {i}" for i in range(1, 8)])

@@ -3,13 +3,9 @@ the build line per kind of sheet, the fold line of --duplex fold on the fold."""
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 import pytest
 from conftest import cli
-from pdfread import card_boxes
-from pypdfium2 import raw
-
-MM_PER_PT = 25.4 / 72
+from pdfread import card_boxes, thin_lines
 
 
 def _size(box):
@@ -31,26 +27,6 @@ def test_header_cards_are_at_least_as_large_as_the_statements_and_the_build_line
     assert f"{header} per a4 sheet" in line and f"{statements} per a4 sheet" in line, line
 
 
-def _thin_lines(pdf_path, page_index):
-    """Bounds (left, top, right, bottom in mm from the top-left) of the thin
-    stroked paths of a page: cut lines, ruler ticks, fold lines."""
-    document = pdfium.PdfDocument(str(pdf_path))
-    try:
-        page = document[page_index]
-        height = page.get_height()
-        found = []
-        for obj in page.get_objects(max_depth=8):
-            if obj.type != raw.FPDF_PAGEOBJ_PATH:
-                continue
-            left, bottom, right, top = obj.get_bounds()
-            box = (left * MM_PER_PT, (height - top) * MM_PER_PT, right * MM_PER_PT, (height - bottom) * MM_PER_PT)
-            if min(box[2] - box[0], box[3] - box[1]) < 0.5:
-                found.append(box)
-        return found
-    finally:
-        document.close()
-
-
 def test_the_fold_line_is_centred_on_the_fold(english_pack, tmp_path):
     result = cli("--content", str(english_pack), "--out", str(tmp_path), "--only", "sort-cards", "--duplex", "fold")
     assert result.returncode == 0, result.stderr
@@ -63,7 +39,7 @@ def test_the_fold_line_is_centred_on_the_fold(english_pack, tmp_path):
         fold = (top + bottom) / 2 if turned else (left + right) / 2
         length = right - left if turned else bottom - top
         lines = [
-            box for box in _thin_lines(pdf, page)
+            box for box in thin_lines(pdf, page)
             if left - 0.5 <= box[0] and box[2] <= right + 0.5 and top - 0.5 <= box[1] and box[3] <= bottom + 0.5
         ]
         # dashes of the fold line: thin along the fold, within the pair

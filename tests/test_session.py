@@ -12,19 +12,16 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import DEFAULT_PACK, ROOT, build, write_pack
+from conftest import DEFAULT_PACK, TEAMLEREN, build, build_results, write_pack
 from pdfcheck import chars
 from pdfread import card_boxes, contains, page_sizes_mm, qr_codes, text
 
 from kit import mat
-from kit.build import build_kit
-from kit.context import Options
 from kit.imposition import CARD_SIZES
 from kit.labels import labels
 from kit.pack import load_pack
 from kit.products import default_ids
 
-TEAMLEREN = ROOT / "content" / "teamleren"
 DEFAULT_PRODUCTS = default_ids()
 FULL = ",".join(DEFAULT_PRODUCTS)
 
@@ -102,11 +99,6 @@ guide:
 }
 
 
-def _results(pack: Path, out: Path, products: str, **options):
-    results = build_kit(pack, out, products.split(","), Options(**options), jobs=1, force=True)
-    return {r.product: r for r in results}
-
-
 @pytest.fixture(scope="module")
 def school_pack(tmp_path_factory) -> Path:
     return write_pack(tmp_path_factory.mktemp("packs") / "reading-together", SCHOOL_PACK)
@@ -118,7 +110,7 @@ def full_kits(tmp_path_factory, school_pack) -> dict[str, tuple[Path, Path]]:
     kits = {}
     for name, pack in (("collectief-leren", DEFAULT_PACK), ("teamleren", TEAMLEREN), ("reading-together", school_pack)):
         out = tmp_path_factory.mktemp(name)
-        results = _results(pack, out, FULL, values=(("start", "9:00"),))
+        results = build_results(pack, out, FULL, values=(("start", "9:00"),))
         assert all(r.status in ("built", "skipped") for r in results.values()), results
         kits[name] = (pack, out)
     return kits
@@ -233,7 +225,7 @@ def test_a_case_too_long_for_a_half_sheet_takes_a_whole_one_and_a_card_without_t
     pack = write_pack(tmp_path / "pack", {"pack.yaml": SCHOOL_PACK["pack.yaml"].replace(
         "text: Every day at noon the whole school stops and reads for ten minutes, staff included.",
         f"text: {long_text}")})
-    results = _results(pack, tmp_path / "out", "case-cards,dialogue-cards")
+    results = build_results(pack, tmp_path / "out", "case-cards,dialogue-cards")
     assert results["case-cards"].status == "built"
     pdf = Path(results["case-cards"].path)
     (w, h), = set(page_sizes_mm(pdf))
@@ -244,7 +236,7 @@ def test_a_case_too_long_for_a_half_sheet_takes_a_whole_one_and_a_card_without_t
     message = results["dialogue-cards"].message
     assert "dialogue card 'd1'" in message and "give the card a shorter `text` of its own" in message
 
-    short = _results(school_pack, tmp_path / "short", "dialogue-cards")["dialogue-cards"]
+    short = build_results(school_pack, tmp_path / "short", "dialogue-cards")["dialogue-cards"]
     boxes = card_boxes(Path(short.path))
     inside = _text_in(Path(short.path), *_box(boxes["front-d1"]))
     assert contains(inside, "Every day at noon the whole school stops and reads")
