@@ -170,3 +170,21 @@ def test_watch_rebuilds_what_changed(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+def test_help_names_every_product_and_what_each_exit_status_means():
+    from kit.products import ids
+
+    result = cli("--help")
+    assert result.returncode == 0 and result.stdout.startswith("usage: generate.py")
+    words = " ".join(result.stdout.split())
+    assert all(product in words for product in ids())
+    assert "Exit status: 0 done, 2 bad input (the message names the file and line), 130 interrupted" in words
+
+
+def test_an_option_value_argparse_refuses_is_exit_2_naming_the_option(tmp_path):
+    result = cli("--out", str(tmp_path), "--paper", "a5")
+    assert result.returncode == 2
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("generate.py: error: argument --paper: invalid choice: 'a5'") and "letter" in last, last
+    assert not list(tmp_path.rglob("*.pdf"))
