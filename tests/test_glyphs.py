@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 import yaml
-from conftest import ENGLISH_PACK, cli, write_pack
+from conftest import ENGLISH_PACK, cli, shared_folder, write_pack
 from pdfread import glyph_ids, text
 
 from kit import glyphs
@@ -45,11 +45,14 @@ def _letters(value: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def scripts_kit(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("scripts")
-    pack = _pack_in_scripts(folder / "pack")
-    result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", PRODUCTS)
-    assert result.returncode == 0, result.stderr
-    return folder / "out" / "staff-wellbeing"
+    """Built once for all xdist workers."""
+
+    def make(folder):
+        pack = _pack_in_scripts(folder / "pack")
+        result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", PRODUCTS)
+        assert result.returncode == 0, result.stderr
+
+    return shared_folder(tmp_path_factory, "scripts-kit", make) / "out" / "staff-wellbeing"
 
 
 @pytest.mark.parametrize("product", PRODUCTS.split(","))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ALL_PRODUCTS, ENGLISH_PACK, ROOT, cli, write_pack
+from conftest import ALL_PRODUCTS, ENGLISH_PACK, ROOT, cli, shared_folder, write_pack
 from pdfread import chars_of, glyph_ids, lines_of, text
 
 from kit.labels import format_date
@@ -39,12 +39,15 @@ def _copy(name: str, target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def ukrainian_kit(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("uk")
-    pack = _copy("uk", folder / "pack")
-    result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
+    """Built once for all xdist workers."""
+
+    def make(folder):
+        pack = _copy("uk", folder / "pack")
+        result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
                      "--set", "date=2026-12-04", "--set", "school=Ліцей №3")
-    assert result.returncode == 0, result.stderr
-    return folder / "out" / "dobrobut-vchyteliv"
+        assert result.returncode == 0, result.stderr
+
+    return shared_folder(tmp_path_factory, "uk-kit", make) / "out" / "dobrobut-vchyteliv"
 
 
 @pytest.mark.parametrize("product", PRODUCTS)
@@ -189,12 +192,15 @@ def test_init_offers_the_labels_in_a_language_the_kit_has_no_table_for(tmp_path)
 
 @pytest.fixture(scope="module")
 def arabic_kit(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ar")
-    pack = _copy("ar", folder / "pack")
-    result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
+    """Built once for all xdist workers."""
+
+    def make(folder):
+        pack = _copy("ar", folder / "pack")
+        result = cli("--content", str(pack), "--out", str(folder / "out"), "--only", ALL_PRODUCTS,
                      "--set", "date=2026-12-04", "--set", "school=مدرسة النور")
-    assert result.returncode == 0, result.stderr
-    return folder / "out" / "rafah-almuallimin"
+        assert result.returncode == 0, result.stderr
+
+    return shared_folder(tmp_path_factory, "ar-kit", make) / "out" / "rafah-almuallimin"
 
 
 @pytest.fixture(scope="module")

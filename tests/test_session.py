@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import DEFAULT_PACK, TEAMLEREN, build, build_results, write_pack
+from conftest import DEFAULT_PACK, TEAMLEREN, build, build_results, shared_folder, write_pack
 from pdfcheck import chars
 from pdfread import card_boxes, contains, page_sizes_mm, qr_codes, text
 
@@ -101,18 +101,21 @@ guide:
 
 @pytest.fixture(scope="module")
 def school_pack(tmp_path_factory) -> Path:
-    return write_pack(tmp_path_factory.mktemp("packs") / "reading-together", SCHOOL_PACK)
+    return shared_folder(tmp_path_factory, "school-pack", lambda folder: write_pack(folder / "reading-together", SCHOOL_PACK)
+                         ) / "reading-together"
 
 
 @pytest.fixture(scope="module")
 def full_kits(tmp_path_factory, school_pack) -> dict[str, tuple[Path, Path]]:
-    """(pack folder, output folder) of a full build of each pack, built once."""
+    """(pack folder, output folder) of a full build of each pack, built once for all xdist workers."""
     kits = {}
     for name, pack in (("collectief-leren", DEFAULT_PACK), ("teamleren", TEAMLEREN), ("reading-together", school_pack)):
-        out = tmp_path_factory.mktemp(name)
-        results = build_results(pack, out, FULL, values=(("start", "9:00"),))
-        assert all(r.status in ("built", "skipped") for r in results.values()), results
-        kits[name] = (pack, out)
+
+        def make(out, pack=pack):
+            results = build_results(pack, out, FULL, values=(("start", "9:00"),))
+            assert all(r.status in ("built", "skipped") for r in results.values()), results
+
+        kits[name] = (pack, shared_folder(tmp_path_factory, f"full-{name}", make))
     return kits
 
 

@@ -409,42 +409,33 @@ def test_a_shipped_pack_downloads_as_the_command_lines_spreadsheet(served, tmp_p
         assert httpx.get(f"{served.base}/packs/{bad}.xlsx", timeout=30).status_code == 404, bad
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)")
-def test_the_browser_remembers_the_last_choices(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            page.goto(served.base + "/")
-            boxes = page.locator('input[name="products"]')
-            makes = page.locator("#pack option").nth(0).get_attribute("data-makes").split()  # the pack shown first
-            assert [boxes.nth(i).is_checked() for i in range(boxes.count())] == \
-                [v in DEFAULT_PRODUCTS and v in makes for v in boxes.evaluate_all("els => els.map(e => e.value)")]
-            for product in DEFAULT_PRODUCTS:
-                if product != "poster":
-                    page.uncheck(f"#product-{product}")
-            other = page.locator("#pack option").nth(1)
-            page.select_option("#pack", other.get_attribute("value"))  # another pack: what it can make
-            checked = boxes.evaluate_all("els => els.filter(e => e.checked).map(e => e.value)")
-            assert checked == other.get_attribute("data-makes").split()
-            page.select_option("#pack", index=0)
-            page.check("#product-poster")
-            for product in DEFAULT_PRODUCTS:
-                if product != "poster":
-                    page.uncheck(f"#product-{product}")
-            page.select_option("#paper", "letter")
-            page.fill("#school", "De Linde")
-            page.reload()
-            checked = boxes.evaluate_all("els => els.filter(e => e.checked).map(e => e.value)")
-            assert checked == ["poster"]
-            assert page.input_value("#paper") == "letter"
-            assert page.input_value("#school") == ""  # typed text is not kept in the browser
-        finally:
-            browser.close()
+def test_the_browser_remembers_the_last_choices(served, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(served.base + "/")
+        boxes = page.locator('input[name="products"]')
+        makes = page.locator("#pack option").nth(0).get_attribute("data-makes").split()  # the pack shown first
+        assert [boxes.nth(i).is_checked() for i in range(boxes.count())] == \
+            [v in DEFAULT_PRODUCTS and v in makes for v in boxes.evaluate_all("els => els.map(e => e.value)")]
+        for product in DEFAULT_PRODUCTS:
+            if product != "poster":
+                page.uncheck(f"#product-{product}")
+        other = page.locator("#pack option").nth(1)
+        page.select_option("#pack", other.get_attribute("value"))  # another pack: what it can make
+        checked = boxes.evaluate_all("els => els.filter(e => e.checked).map(e => e.value)")
+        assert checked == other.get_attribute("data-makes").split()
+        page.select_option("#pack", index=0)
+        page.check("#product-poster")
+        for product in DEFAULT_PRODUCTS:
+            if product != "poster":
+                page.uncheck(f"#product-{product}")
+        page.select_option("#paper", "letter")
+        page.fill("#school", "De Linde")
+        page.reload()
+        checked = boxes.evaluate_all("els => els.filter(e => e.checked).map(e => e.value)")
+        assert checked == ["poster"]
+        assert page.input_value("#paper") == "letter"
+        assert page.input_value("#school") == ""  # typed text is not kept in the browser
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_PACK, ROOT
+from conftest import DEFAULT_PACK, ROOT, shared_folder
 from pdfread import contains, text
 
 from kit.build import build_kit
@@ -31,13 +31,17 @@ def sentinel(key: str) -> str:
 
 @pytest.fixture(scope="module")
 def marked_kit(tmp_path_factory) -> tuple[Path, Options]:
-    out = tmp_path_factory.mktemp("marked")
+    """Every product with a sentinel for each --set key, built once for all xdist workers."""
     options = Options(values=tuple((key, sentinel(key)) for key in KEYS))
-    results = build_kit(DEFAULT_PACK, out, list(ids()), options, jobs=2)
-    assert all(r.status == "built" or r.product == "case-cards" for r in results), [(r.product, r.message) for r in results]
-    cases = build_kit(CASES_PACK, out / "cases", ["case-cards"], options, jobs=1)
-    assert cases[0].status == "built", cases[0].message
-    return out, options
+
+    def make(out):
+        results = build_kit(DEFAULT_PACK, out, list(ids()), options, jobs=2)
+        assert all(r.status == "built" or r.product == "case-cards" for r in results), \
+            [(r.product, r.message) for r in results]
+        cases = build_kit(CASES_PACK, out / "cases", ["case-cards"], options, jobs=1)
+        assert cases[0].status == "built", cases[0].message
+
+    return shared_folder(tmp_path_factory, "marked-kit", make), options
 
 
 @pytest.mark.parametrize("product_id", list(ids()))
