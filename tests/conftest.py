@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -136,17 +137,22 @@ def large_deck(tmp_path_factory) -> Path:
 def large_deck_pdfs(tmp_path_factory, large_deck) -> dict[str, Path]:
     """The large deck's sort-cards.pdf, built once each way for the whole run:
     "cli" by the command line in a child with two processes (its parts rendered
-    in a pool's workers and joined), "here" in this process with one job."""
+    in a pool's workers and joined), "here" in this process with one job, at
+    the same time as the child."""
 
-    def by_cli(out):
-        result = run_cli("--content", str(large_deck), "--out", str(out), "--only", "sort-cards", "--jobs", "2")
-        assert result.returncode == 0, result.stderr
+    def make(folder):
+        child = subprocess.Popen(
+            [sys.executable, str(GENERATE), "--content", str(large_deck), "--out", str(folder / "cli"),
+             "--only", "sort-cards", "--jobs", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            build(large_deck, folder / "here" / "staff-wellbeing", "sort-cards")
+        finally:
+            _, errors = child.communicate(timeout=900)
+        assert child.returncode == 0, errors
 
-    def here(out):
-        build(large_deck, out / "staff-wellbeing", "sort-cards")
-
-    return {name: shared_folder(tmp_path_factory, f"large-deck-{name}", make) / "staff-wellbeing" / "sort-cards.pdf"
-            for name, make in (("cli", by_cli), ("here", here))}
+    folder = shared_folder(tmp_path_factory, "large-deck-pdfs", make)
+    return {name: folder / name / "staff-wellbeing" / "sort-cards.pdf" for name in ("cli", "here")}
 
 
 @pytest.fixture(scope="session")
