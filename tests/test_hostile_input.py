@@ -239,10 +239,10 @@ def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repai
 def _load_error(folder) -> KitError:
     from kit.pack import load_pack
 
-    started = time.monotonic()
+    started = time.process_time()  # the work this process did: a loaded test machine does not inflate it
     with pytest.raises(KitError) as caught:
         load_pack(folder)
-    assert time.monotonic() - started < 1.0  # refused, not worked through
+    assert time.process_time() - started < 1.0  # refused, not worked through
     assert "\n" not in caught.value.one_line() and caught.value.one_line().isprintable()
     return caught.value
 

@@ -42,11 +42,11 @@ def test_a_hostile_workbook_is_refused_in_little_time_and_memory(name, tmp_path)
     path = tmp_path / "findings.xlsx"
     path.write_bytes(WORKBOOKS[name])
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time of the check: a loaded test machine does not inflate it
     try:
         with pytest.raises(KitError) as refused:
             load_table_pack(path)
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
