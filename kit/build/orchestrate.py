@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..context import Options
 from ..errors import Interrupted, KitError
+from ..noop import forget as forget_noop
 from ..pack import load_pack
 from ..products import default_ids, get, ids
 from .deck import deck_tasks, join_parts
@@ -94,15 +95,18 @@ def build_kit(
     loaded=None,
     on_wait=None,
     pool=None,
+    on_done=None,
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes.
 
-    `on_wait` is called when another build holds the folder and this one waits.
+    `on_wait` is called when another build holds the folder and this one waits;
+    `on_done(out, results)` at the end, before the folder's lock is released.
     """
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
     out = Path(out)
     options = replace(options, products=tuple(products))
     with locked(out, on_wait):
+        forget_noop(out)  # whatever this build does, the last one's no-op manifest no longer holds
         remove_stale_parts(out)
         results: list[Result] = []
         todo: list[Task] = []
@@ -150,4 +154,6 @@ def build_kit(
             results.append(result)
             if on_result:
                 on_result(result)
+        if on_done:
+            on_done(out, results)
     return results

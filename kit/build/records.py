@@ -108,6 +108,11 @@ def forget(out: Path, product_id: str) -> bool:
     return existed
 
 
+def skip_message(missing: list[str]) -> str:
+    """Why a product is skipped: what the pack lacks for it."""
+    return f"the pack has no {' or '.join(missing)}"
+
+
 def plan_product(
     loaded, out: Path, product_id: str, options: Options, force: bool, shared: str
 ) -> tuple[Result | None, str]:
@@ -116,7 +121,7 @@ def plan_product(
     product = get(product_id)
     missing = product.missing(loaded.pack)
     if missing:
-        message = f"the pack has no {' or '.join(missing)}"
+        message = skip_message(missing)
         # a PDF of an earlier build would look like part of this kit: it goes
         if forget(out, product_id):
             message += f"; removed the {output_file(out, product_id).name} of an earlier build"
