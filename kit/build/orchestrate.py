@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..context import Options
 from ..errors import Interrupted, KitError
+from ..labels import check_language
 from ..noop import forget as forget_noop
 from ..pack import load_pack
 from ..products import default_ids, get, ids
@@ -123,6 +124,7 @@ def build_kit(
     `on_done(out, results)` at the end, before the folder's lock is released.
     """
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
+    check_language(options.lang, loaded)
     out = Path(out)
     options = replace(options, products=tuple(products))
     with locked(out, on_wait):
