@@ -33,6 +33,9 @@ class Run:
     def __init__(self, *args: str, limits=None):
         def preexec():
             os.setsid()
+            # Ctrl-C as from a terminal, even when the tests were started in the background
+            # (a shell starts background jobs with SIGINT ignored, and children inherit that)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             if limits:
                 limits()
 
