@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import design, glyphs, imposition
+from . import design, destinations, glyphs, imposition
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
@@ -305,13 +305,15 @@ def build_cards(
             fitted(impose(ctx, _heaviest(groups, fit)), probe)
             deck_sizes.update({k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)})
             deck_sizes.setdefault(SHARED_PREFIX, 0.0)  # probed, even when nothing shrank
-        return render_fitted(
+        document = render_fitted(
             lambda sizes, only=None: make_html(chunk, sizes, only),
             fit,
             ctx.fit_error("card"),
             pages_of=lambda only: _pages_holding(chunk, only),
             sizes={k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX} if sizes is None else sizes,
         )
+        destinations.add_corners(document)
+        return document
     chunks = _chunks(pages) if chunked else [pages]
     # the one place a deck is laid out: a part at a time, when the build asks for it
     parts = Parts(
