@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import design, destinations, glyphs, imposition
+from . import design, destinations, glyphs, imposition, repeats
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
@@ -305,14 +305,21 @@ def build_cards(
             fitted(impose(ctx, _heaviest(groups, fit)), probe)
             deck_sizes.update({k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)})
             deck_sizes.setdefault(SHARED_PREFIX, 0.0)  # probed, even when nothing shrank
+        if sizes is None:
+            sizes = {k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX}
+        kept, where = repeats.distinct(chunk)  # a back page repeated on every sheet is laid out once
         document = render_fitted(
-            lambda sizes, only=None: make_html(chunk, sizes, only),
+            lambda sizes, only=None: make_html(kept, sizes, only),
             fit,
             ctx.fit_error("card"),
-            pages_of=lambda only: _pages_holding(chunk, only),
-            sizes={k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX} if sizes is None else sizes,
+            pages_of=lambda only: _pages_holding(kept, only),
+            sizes=sizes,
         )
         destinations.add_corners(document)
+        whole = getattr(document, "kit_html", None)
+        document = repeats.expand(document, chunk, kept, where)
+        if whole is not None:  # KIT_DUMP_HTML: the HTML of every page, as WeasyPrint alone would lay it out
+            document.kit_html = make_html(chunk, sizes)
         return document
     chunks = _chunks(pages) if chunked else [pages]
     # the one place a deck is laid out: a part at a time, when the build asks for it
