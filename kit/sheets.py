@@ -233,6 +233,8 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
+# The shared sizes of the last deck probed in this process, by the HTML of its heaviest cards.
+_PROBED: dict[str, dict[str, float]] = {}
 # Fit ids of text printed on every back of a deck (the pack's title), not on one card.
 DECK_FITS = ("pack:title",)
 # Size keys shared by the cards of a deck ('deck:body'): a change lays out every sheet again.
@@ -301,9 +303,15 @@ def build_cards(
             # Chunks are laid out apart (in other processes): the deck's shared
             # sizes come first from its heaviest cards, so that every chunk
             # starts from the size the whole deck needs.
-            probe: dict[str, float] = {}
-            fitted(impose(ctx, _heaviest(groups, fit)), probe)
-            deck_sizes.update({k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)})
+            heaviest = impose(ctx, _heaviest(groups, fit))
+            # every part of a deck probes the same cards: a worker probes them once
+            key = make_html(heaviest, {})
+            if key not in _PROBED:
+                probe: dict[str, float] = {}
+                fitted(heaviest, probe)
+                _PROBED.clear()
+                _PROBED[key] = {k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)}
+            deck_sizes.update(_PROBED[key])
             deck_sizes.setdefault(SHARED_PREFIX, 0.0)  # probed, even when nothing shrank
         if sizes is None:
             sizes = {k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX}
