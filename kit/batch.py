@@ -19,6 +19,7 @@ from .build.orchestrate import render_tasks
 from .build.records import plan_product, shared_digest
 from .context import Options
 from .errors import KitError
+from .labels import check_language
 from .pack import load_pack
 from .model import VALUE_CHARS
 
@@ -105,6 +106,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     loaded = loaded or load_pack(pack_folder)  # parsed once: every task is handed the validated pack
+    check_language(options.lang, loaded)
     results: dict[int, list[Result]] = {}
     todo = []
     waiting: dict[int, int] = {}
