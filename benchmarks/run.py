@@ -15,7 +15,8 @@ measured side by side in this one run:
 - how long Ctrl-C (SIGINT to the main process) takes to stop a cold build with
   the default jobs, from the signal to the exit of every process;
 - layout passes per product, as the kit reports them (`--verbose`);
-- PDF sizes.
+- PDF sizes;
+- a batch of 20 personalised kits against one kit (benchmarks/batch.py).
 
 Any failed build raises: the benchmark stops with a non-zero exit. It prints
 one Markdown table; targets are ratios, absolute times are context.
@@ -308,6 +309,10 @@ def main(argv=None) -> int:
             per_sheet = median([f["layout_s"] / f["laid_out"] for f in figures]) * 1000
             rows.append(f"| {DECK_CARDS}-card sort deck, layout per sheet, --jobs {jobs} | {per_sheet:.1f} ms | | | "
                         f"{figures[0]['passes']} layout passes, {figures[0]['laid_out']} pages laid out |")
+
+        from batch import batch_rows  # a batch of personalised kits against one (benchmarks/batch.py)
+
+        rows += batch_rows(tmp, reps)
 
         for product, runs in passes.items():
             f = runs[0]

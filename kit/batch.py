@@ -20,6 +20,7 @@ from .build.orchestrate import render_tasks
 from .build.records import plan_product, remember, shared_digest
 from .context import Options
 from .errors import Interrupted, KitError
+from . import pagecache
 from .parts import atomic
 from .pack import load_pack
 from .model import VALUE_CHARS
@@ -182,6 +183,8 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
             except Interrupted as exc:
                 exc.written += copied
                 raise
+            finally:
+                pagecache.forget()  # with one job the rows were laid out in this process
     return results
 
 

@@ -99,3 +99,9 @@ def keeping(keep: bool):
     finally:
         _active = before
 
+
+def forget() -> None:
+    """Drop the pages this process kept (a batch run in this process is over)."""
+    global _kept
+    _kept = None
+
