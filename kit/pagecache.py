@@ -60,7 +60,8 @@ class PageCache:
         if document is None:
             document = self._pages[keys[0]][0]
         result = document if len(missing) == len(keys) else document.copy(chosen)
-        while len(self._pages) > self.limit:
+        # a document larger than the limit keeps its own pages and a row's more
+        while len(self._pages) > max(self.limit, 2 * len(keys)):
             self._pages.popitem(last=False)
         return result
 
