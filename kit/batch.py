@@ -21,6 +21,7 @@ from .build.records import plan_product, remember, shared_digest
 from .context import Options
 from .errors import Interrupted, KitError
 from . import pagecache
+from .labels import check_language
 from .parts import atomic
 from .pack import load_pack
 from .model import VALUE_CHARS
@@ -116,6 +117,7 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     loaded = loaded or load_pack(pack_folder)  # parsed once: every task is handed the validated pack
+    check_language(options.lang, loaded)
     results: dict[int, list[Result]] = {}
     todo: list[tuple[int, Task]] = []
     copies: dict[int, list[tuple[int, Path]]] = {}  # todo index -> (line, folder) of the rows that share it

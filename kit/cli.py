@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m kit" if name == "__main__.py" else name,
         description="Turn research findings kept as YAML or in a spreadsheet into print-ready PDFs for a team day: "
-        "dialogue cards, sort cards, a poster, an answer key, a worksheet and a facilitator guide.",
+        "dialogue cards with backs, cut-out sort cards and their mat, case cards, posters, an answer key, a worksheet, "
+        "a results sheet and a facilitator guide with a run sheet; and the same exercise as one page for a screen.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

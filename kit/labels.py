@@ -58,6 +58,17 @@ def with_pack(language: str, own: dict, strict: bool = False) -> dict:
     return table
 
 
+def check_language(language: str | None, loaded) -> None:
+    """Refuse, once for the whole build, a `--lang` with no words to print: no
+    table ships for it and the pack brings none of its own in that language."""
+    if not language or base_language(language) in available():
+        return
+    if loaded.labels and base_language(language) == base_language(loaded.pack.language):
+        return
+    raise KitError(f"no labels for language {language!r}; available: {', '.join(available())}; "
+                   "a pack in another language brings its own (labels.yaml, see docs/content-format.md)")
+
+
 def english() -> dict:
     """What a pack's own labels are checked against: the English table, and
     the guide's line per product (kept with each product, `product.yaml`)."""

@@ -116,9 +116,20 @@ def _card_size(text: str) -> str:
 
 
 def _language(text: str) -> str:
-    from .labels import labels
+    """A language CLDR knows. Whether its words exist is the build's question:
+    a pack in Ukrainian brings its own labels, so `--lang uk` is right for it
+    and wrong for a pack without them (refused then, naming labels.yaml)."""
+    from babel import Locale, UnknownLocaleError
 
-    labels(text, strict=True)
+    from .labels import available, base_language
+
+    if base_language(text) in available():
+        return text
+    try:
+        Locale.parse(text.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise OptionError(f"no labels for language {text!r}: it is not a language code; available: "
+                          f"{', '.join(available())} (a pack may bring its own: labels.yaml)") from None
     return text
 
 

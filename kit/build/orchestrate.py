@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..context import Options
 from ..errors import Interrupted, KitError
+from ..labels import check_language
 from ..pack import load_pack
 from ..products import default_ids, get, ids
 from .deck import deck_tasks, join_parts
@@ -100,6 +101,7 @@ def build_kit(
     `on_wait` is called when another build holds the folder and this one waits.
     """
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
+    check_language(options.lang, loaded)
     out = Path(out)
     options = replace(options, products=tuple(products))
     with locked(out, on_wait):
