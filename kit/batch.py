@@ -203,4 +203,6 @@ def _copy(result: Result, key: str, folder: Path) -> Result:
         remember(folder, result.product, key, result.pages, result.note)
     except OSError as exc:
         return Result.failed_inside(result.product, exc)
-    return replace(result, path=str(target), seconds=0.0, status=Status.BUILT)
+    # a copy took no layout: --verbose and the benchmark count only what was laid out
+    return replace(result, path=str(target), seconds=0.0, status=Status.BUILT, passes=0, laid_out=0,
+                   layout_seconds=0.0)
