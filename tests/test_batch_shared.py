@@ -121,3 +121,34 @@ def test_a_changed_value_renders_again_only_what_prints_it(tmp_path, monkeypatch
     new = out / "de-brug-team-b-2027-02-01"
     assert (new / "sort-cards.pdf").read_bytes() == (out / FOLDERS[0] / "sort-cards.pdf").read_bytes()
     assert "14:00" in text(out / FOLDERS[1] / "guide.pdf")
+
+
+@pytest.mark.parametrize("options", [
+    {"duplex": "short", "bleed": 3.0, "low_ink": True},
+    {"paper": "letter", "card_size": "a7", "backs": "solid", "sets": 2},
+])
+def test_sheets_taken_from_the_page_cache_write_the_bytes_of_a_whole_layout(tmp_path, options):
+    """A row laid out partly from another row's sheets, against the same row laid out whole."""
+    from kit import pagecache
+    from kit.build.results import Task
+    from kit.build.worker import render_product
+    from kit.context import Options
+    from kit.pack import load_pack
+
+    loaded = load_pack(DEFAULT_PACK)
+
+    def deck(out: Path, school: str, shared: bool) -> bytes:
+        values = (("school", school), ("team", "Team A"), ("date", "2026-12-04"))
+        task = Task(loaded, out, "dialogue-cards", Options(values=values, **options), "key", shared_pages=shared)
+        result = render_product(task)
+        assert result.status == "built", result.message
+        return Path(result.path).read_bytes()
+
+    try:
+        deck(tmp_path / "first", "De Linde", shared=True)
+        spliced = deck(tmp_path / "second", "Het Anker", shared=True)
+        assert pagecache._kept is not None and pagecache._kept.hits > 0  # sheets of the first row were used
+    finally:
+        pagecache.forget()
+    whole = deck(tmp_path / "whole", "Het Anker", shared=False)
+    assert spliced == whole
