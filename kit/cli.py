@@ -15,10 +15,11 @@ from pathlib import Path
 
 from . import __version__
 from .commands import COMMANDS, content_path
-from .options import Options, add_arguments, from_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, KitError, printable
 from .paths import CONTENT, DEFAULT_PACK_ID, LAYOUTS
-from .products import default_ids, ids
+
+# Imported where they are used, not here: a no-op rebuild (kit/noop.py) answers
+# before the pack's models, the products and the renderer are imported.
 
 DEFAULT_PACK = CONTENT / DEFAULT_PACK_ID
 DEFAULT_OUT = Path("output")
@@ -50,6 +51,9 @@ line), 130 interrupted (Ctrl-C; PDFs are whole), 1 internal failure.
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .options import add_arguments
+    from .products import default_ids, ids
+
     name = Path(sys.argv[0]).name
     p = argparse.ArgumentParser(
         prog="python -m kit" if name == "__main__.py" else name,
@@ -81,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _options(args) -> Options:
+def _options(args):
+    from .options import from_args
+
     if args.jobs is not None and args.jobs < 1:
         raise KitError(f"--jobs must be 1 or more, not {args.jobs}")
     return from_args(args)
@@ -205,50 +211,122 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _say_unprinted(pack, products, results) -> None:
-    """After a full build: name every item of the pack that no product printed."""
+def _unprinted(pack, products, results) -> list[str]:
+    """After a full build: the warning naming every item of the pack that no product printed."""
     from .coverage import after_build
 
     missing = after_build(pack, products, results)
-    if missing:
-        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        print(printable(f"warning: no product of this build prints {shown}"), file=sys.stderr)
+    if not missing:
+        return []
+    shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+    return [printable(f"warning: no product of this build prints {shown}")]
+
+
+def _line(result, verbose: bool = False) -> str:
+    """What the command line says of a product that was written or skipped."""
+    from .build import Status
+
+    if result.status == Status.SKIPPED:
+        return printable(f"{result.product}: skipped, {result.message}")
+    extra = f", {result.note}" if result.note else ""
+    state = "unchanged" if result.status == Status.CACHED else f"{result.seconds:.1f} s"
+    if verbose and result.status == Status.BUILT:
+        state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
+                  f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
+    if not result.path.endswith(".pdf"):  # a page (screen.html): its note says what it holds
+        return printable(f"{result.path}: {result.note} ({state})")
+    return printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})")
+
+
+def _replay(argv: list[str]) -> int | None:
+    """A no-op rebuild answered from the last build's manifest (kit/noop.py), or None."""
+    from .noop import content_option, out_option, replay
+
+    if any(name in sys.modules for name in ("kit.products", "kit.build", "kit.model")):
+        # a process that runs the kit already (tests, a script calling main twice) may not run
+        # the code its files hold, which is what the manifest vouches for: the ordinary way
+        return None
+    try:
+        content = content_path(content_option(argv) or DEFAULT_PACK)
+    except KitError:
+        return None  # said by the ordinary way
+    return replay(argv, content, Path(out_option(argv) or DEFAULT_OUT))
+
+
+def _snapshot(parser, argv: list[str], args):
+    """What a later no-op needs to know of this build's start (kit/noop.py): its
+    request and inputs, digested before the pack is read (an edit made during
+    the build is seen by the next one); None if its run cannot be replayed."""
+    from . import noop
+    from .paths import layout_roots
+
+    flags = [flag for action in parser._actions for flag in action.option_strings]
+    wanted = None if args.batch or args.watch or args.preview else noop.request(argv, flags, recording=True)
+    if wanted is None:
+        return None
+    roots = [str(root) for root in layout_roots()[1:]]  # the kit's own layouts are digested anyway
+    return {"key": noop.key(wanted, args.content), "flags": flags, "layout_roots": roots,
+            "inputs": noop.inputs(args.content, roots)}
+
+
+def _recorder(snapshot, loaded, products):
+    """The `on_done` of the build: under the folder's lock, the manifest of a
+    build without errors, saying what a no-op of it prints."""
+    from dataclasses import replace
+
+    from . import noop
+    from .build import Status
+    from .build.records import skip_message
+    from .products import get
+
+    def on_done(out: Path, results) -> None:
+        by_product = {r.product: r for r in results}
+        if snapshot is None or any(r.status.failed for r in results) or set(by_product) != set(products):
+            return
+        lines = []
+        for product_id in products:
+            result = by_product[product_id]
+            if result.status == Status.SKIPPED:  # as a build that finds it skipped says it
+                result = replace(result, message=skip_message(get(product_id).missing(loaded.pack)))
+            else:
+                result = replace(result, status=Status.CACHED)
+            lines.append(_line(result))
+        files = [(f"{p}{get(p).suffix}", f"{p}.json") for p in products]
+        noop.record(out, {**snapshot, "files": files, "outputs": noop.outputs(out, files), "stdout": lines,
+                          "stderr": _unprinted(loaded.pack, products, results), "status": EXIT_OK})
+
+    return on_done
 
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGTERM"):
         # SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does
         signal.signal(signal.SIGTERM, _raise_interrupt)
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else [str(token) for token in argv]
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:])
-        args = _parser().parse_args(argv)
+        replayed = _replay(argv)
+        if replayed is not None:
+            return replayed
+        parser = _parser()
+        args = parser.parse_args(argv)
         args.content = content_path(args.content)
         from .build import Status, build_kit, select
         from .pack import load_pack
 
         options = _options(args)
         products = select(args.only)
+        snapshot = _snapshot(parser, argv, args)
         loaded = load_pack(args.content)
+        on_done = _recorder(snapshot, loaded, products)
         pack = loaded.pack
         out = args.out / pack.id
         failures = {Status.ERROR: 0, Status.INTERNAL: 0}
 
         def report(result):
-            if result.status.written:
-                extra = f", {result.note}" if result.note else ""
-                state = "unchanged" if result.status == Status.CACHED else f"{result.seconds:.1f} s"
-                if args.verbose and result.status == Status.BUILT:
-                    state += (f", {result.passes} layout pass{'es' if result.passes != 1 else ''}: "
-                              f"{result.laid_out} pages laid out in {result.layout_seconds:.2f} s CPU")
-                if not result.path.endswith(".pdf"):  # a page (screen.html): its note says what it holds
-                    print(printable(f"{result.path}: {result.note} ({state})"), flush=True)
-                    return
-                print(printable(f"{result.path}: {result.pages} page{'s' if result.pages != 1 else ''}{extra} ({state})"),
-                      flush=True)
-            elif result.status == Status.SKIPPED:
-                print(printable(f"{result.product}: skipped, {result.message}"), flush=True)
+            if result.status.written or result.status == Status.SKIPPED:
+                print(_line(result, args.verbose), flush=True)
             else:
                 failures[result.status] += 1
                 label = "error" if result.status == Status.ERROR else "internal error"
@@ -259,8 +337,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.watch:
             return _watch(args, out, products, options, report)
         results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
-                            on_result=report, loaded=loaded, on_wait=lambda: _waiting(out))
-        _say_unprinted(pack, products, results)
+                            on_result=report, loaded=loaded, on_wait=lambda: _waiting(out), on_done=on_done)
+        for line in _unprinted(pack, products, results):
+            print(line, file=sys.stderr)
         if args.preview:
             _previews(results)
         if failures[Status.INTERNAL]:

@@ -152,70 +152,111 @@ def render_fitted(
     fit: Fit | None,
     describe: Callable[[str, Overflow, float], KitError],
     max_rounds: int = 8,
-    pages_of: Callable[[set[str]], list[int]] | None = None,
+    pages_of: Callable[[set[str] | None], list[int]] | None = None,
     sizes: dict[str, float] | None = None,
+    first: set[str] | None = None,
 ):
     """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
 
-    `make_html(sizes, only)` gives the document with those sizes (points by
+    `make_html(sizes, pages)` gives the document with those sizes (points by
     fit id). When the product can say which pages hold a set of fit ids
-    (`pages_of(fit_ids)`), `make_html(sizes, fit_ids)` gives just those pages: they are
-    laid out again and put in place of the old ones, so fitting a few cards
-    costs a few pages, not the deck. A line printed over another inside a
-    fitted box (a label running into the text below it) counts as overflow
-    of the first of the two. A word wider than its box at the floor is
-    broken anywhere (hyphenated where the language allows) as a last resort.
-    Fit ids that share a size (`Fit.shared`) shrink together: the worst of
-    them sets the size of all. `sizes`, when given, holds the sizes to start
-    from and is left holding the sizes chosen.
+    (`pages_of(fit_ids)`, every page for None), `make_html(sizes, pages)`
+    gives just the pages with those indexes: they are laid out again and put
+    in place of the old ones, so fitting a few cards costs a few pages, not
+    the deck. A line printed over another inside a fitted box (a label
+    running into the text below it) counts as overflow of the first of the
+    two. A word wider than its box at the floor is broken anywhere
+    (hyphenated where the language allows) as a last resort. Fit ids that
+    share a size (`Fit.shared`) shrink together: the worst of them sets the
+    size of all. `sizes`, when given, holds the sizes to start from and is
+    left holding the sizes chosen.
+
+    `first` names the fit ids likeliest to set a shared size (a deck's
+    cards with the most text): the pages holding them are laid out first, on
+    their own. When they overflow, the size is shrunk from them before the
+    rest of the deck is laid out at all, so a deck that must shrink is laid
+    out about once, not twice; when they fit, the other pages are laid out
+    at the same sizes and the pages already laid out are kept. The sizes
+    chosen are those of laying out the whole deck first whenever the card
+    that needs the smallest size is among them.
     """
     from . import render  # WeasyPrint loads only when something is rendered
 
     sizes = {} if sizes is None else sizes
     broken: set[str] = set()
 
-    def html(only):
-        return _break_words(make_html(sizes, only), broken)
+    def html(pages):
+        return _break_words(make_html(sizes, pages), broken)
 
-    document = probe = render._layout(html(None))
+    head = pages_of(first) if first and fit is not None and pages_of is not None else []
+    if head:
+        max_rounds += 1  # the probe's shrink is a round of its own
+        ahead = render._layout(html(head))
+        found = _found(ahead)
+        if found:
+            _shrink(found, sizes, fit, broken, describe)
+            head = []  # laid out again with the rest, at the new sizes
+    if head:  # the likeliest cards fit as they are: the rest at the same sizes
+        every = pages_of(None)
+        rest = [index for index in every if index not in head]
+        document = render._layout(html(rest)) if rest else ahead
+        laid = dict(zip(head, ahead.pages, strict=True)) | dict(zip(rest, document.pages if rest else [], strict=True))
+        pages = [laid[index] for index in every]
+        probe = document.copy(pages)
+    else:
+        document = probe = render._layout(html(None))
+        pages = list(document.pages)
     if fit is None:
         return render.final(document, lambda: html(None))
-    pages = list(document.pages)
     for _ in range(max_rounds):
-        found = overflows(probe)
-        for fit_id in _overlapping_fits(probe):
-            found.setdefault(fit_id, Overflow(fit_id, 1.15))
+        found = _found(probe)
         if not found:
             return render.final(document if probe is document else document.copy(pages), lambda: html(None))
-        worst: dict[str, Overflow] = {}  # by size key: the card that needs the smallest size
-        for fit_id, overflow in found.items():
-            key = fit.key(fit_id)
-            size = sizes.get(key, fit.bounds(key)[0])
-            if key not in worst or smaller(size, overflow, fit) < smaller(size, worst[key], fit):
-                worst[key] = overflow
-        for key, overflow in worst.items():
-            fit_id = overflow.fit_id
-            start, floor = fit.bounds(key)
-            size = sizes.get(key, start)
-            if overflow.ratio_x > 1.0 and fit_id not in broken and size / overflow.ratio_x < floor:
-                sizes[key] = floor  # a word too wide even at the floor: break it now
-                broken.add(fit_id)
-            elif size > floor:
-                sizes[key] = smaller(size, overflow, fit)
-            elif overflow.ratio_x > 1.0 and fit_id not in broken:
-                broken.add(fit_id)
-            else:
-                raise describe(fit_id, overflow, floor)
+        _shrink(found, sizes, fit, broken, describe)
         if pages_of is None:
             document = probe = render._layout(html(None))
             pages = list(document.pages)
         else:
             only = set(found) | {fit.key(fit_id) for fit_id in found}  # the product knows which pages hold them
-            probe = render._layout(html(only))
-            for index, page in zip(pages_of(only), probe.pages, strict=True):
+            indexes = pages_of(only)
+            probe = render._layout(html(indexes))
+            for index, page in zip(indexes, probe.pages, strict=True):
                 pages[index] = page
-    first = next(iter(found.values()))
-    raise describe(first.fit_id, first, fit.bounds(first.fit_id)[1])
+    first_found = next(iter(found.values()))
+    raise describe(first_found.fit_id, first_found, fit.bounds(first_found.fit_id)[1])
+
+
+def _found(document) -> dict[str, Overflow]:
+    """What overflows in a layout: boxes whose content runs past them, and lines printed over others."""
+    found = overflows(document)
+    for fit_id in _overlapping_fits(document):
+        found.setdefault(fit_id, Overflow(fit_id, 1.15))
+    return found
+
+
+def _shrink(found: dict[str, Overflow], sizes: dict[str, float], fit: Fit, broken: set[str], describe) -> None:
+    """One step of fitting: each size with something overflowing goes down
+    (by the worst of the fit ids sharing it), or its words break; at the
+    floor with nothing left to try, the error."""
+    worst: dict[str, Overflow] = {}  # by size key: the card that needs the smallest size
+    for fit_id, overflow in found.items():
+        key = fit.key(fit_id)
+        size = sizes.get(key, fit.bounds(key)[0])
+        if key not in worst or smaller(size, overflow, fit) < smaller(size, worst[key], fit):
+            worst[key] = overflow
+    for key, overflow in worst.items():
+        fit_id = overflow.fit_id
+        start, floor = fit.bounds(key)
+        size = sizes.get(key, start)
+        if overflow.ratio_x > 1.0 and fit_id not in broken and size / overflow.ratio_x < floor:
+            sizes[key] = floor  # a word too wide even at the floor: break it now
+            broken.add(fit_id)
+        elif size > floor:
+            sizes[key] = smaller(size, overflow, fit)
+        elif overflow.ratio_x > 1.0 and fit_id not in broken:
+            broken.add(fit_id)
+        else:
+            raise describe(fit_id, overflow, floor)
 
 
 def _break_words(html: str, fit_ids: set[str]) -> str:

@@ -239,11 +239,11 @@ DECK_FITS = ("pack:title",)
 SHARED_PREFIX = "deck:"
 
 
-def _pages_holding(pages: list[Page], fit_ids: set[str]) -> list[int]:
+def _pages_holding(pages: list[Page], fit_ids: set[str] | None) -> list[int]:
     """Indexes of the pages that hold these fitted boxes: the front pages of
     their cards ('label:c1' is on card c1), or every page for a box that is
-    on every back."""
-    if any(fit_id in DECK_FITS or fit_id.startswith(SHARED_PREFIX) for fit_id in fit_ids):
+    on every back (or for None)."""
+    if fit_ids is None or any(fit_id in DECK_FITS or fit_id.startswith(SHARED_PREFIX) for fit_id in fit_ids):
         return list(range(len(pages)))
     cards = {fit_id.rpartition(":")[2] for fit_id in fit_ids}
     return [
@@ -272,8 +272,8 @@ def build_cards(
         "none": "",
     }[ctx.options.duplex]
 
-    def make_html(chunk: list[Page], sizes: dict[str, float], only: set[str] | None = None) -> str:
-        shown = chunk if only is None else [chunk[i] for i in _pages_holding(chunk, only)]
+    def make_html(chunk: list[Page], sizes: dict[str, float], indexes: list[int] | None = None) -> str:
+        shown = chunk if indexes is None else [chunk[i] for i in indexes]
         return render_template(
             "common/sheets.html.j2",
             product=product_id,
@@ -306,11 +306,12 @@ def build_cards(
             deck_sizes.update({k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)})
             deck_sizes.setdefault(SHARED_PREFIX, 0.0)  # probed, even when nothing shrank
         return render_fitted(
-            lambda sizes, only=None: make_html(chunk, sizes, only),
+            lambda sizes, indexes=None: make_html(chunk, sizes, indexes),
             fit,
             ctx.fit_error("card"),
             pages_of=lambda only: _pages_holding(chunk, only),
             sizes={k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX} if sizes is None else sizes,
+            first=_likeliest(chunk, fit),
         )
     chunks = _chunks(pages) if chunked else [pages]
     # the one place a deck is laid out: a part at a time, when the build asks for it
@@ -320,6 +321,20 @@ def build_cards(
         lambda index: {place.card.id for page in chunks[index] for place in page.places},
     )
     return Built(document=parts, note=sheet_note(ctx, groups))
+
+
+# Cards holding at least this share of the most text any card of the deck
+# holds are laid out first: the one that sets the deck's size is among them.
+LIKELIEST_SHARE = 0.9
+
+
+def _likeliest(pages: list[Page], fit: Fit) -> set[str]:
+    """The cards of these pages that share a size and hold nearly the most
+    text: the likeliest to set that size (`fitting.render_fitted`'s `first`)."""
+    cards = [place.card for page in pages if page.side != "back" for place in page.places
+             if place.card.id in fit.shared]
+    heaviest = max((card.weight for card in cards), default=0)
+    return {card.id for card in cards if heaviest and card.weight >= LIKELIEST_SHARE * heaviest}
 
 
 def _heaviest(groups: list[CardGroup], fit: Fit, sheets: int = 2) -> list[CardGroup]:

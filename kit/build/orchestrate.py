@@ -4,18 +4,21 @@ lock, with the guide rendered again when another product of its build failed."""
 from __future__ import annotations
 
 import contextlib
+import os
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from ..context import Options
 from ..errors import Interrupted, KitError
 from ..labels import check_language
+from ..noop import forget as forget_noop
 from ..pack import load_pack
 from ..products import default_ids, get, ids
 from .deck import deck_tasks, join_parts
 from .lock import locked, remove_stale_parts
 from .pool import render_all
-from .records import GUIDE, fingerprint, plan_product, shared_digest
+from .records import GUIDE, fingerprint, last_seconds, plan_product, shared_digest
 from .results import Result, Status, Task
 
 
@@ -48,6 +51,24 @@ def render_tasks(tasks: list[Task], jobs: int | None, on_result, pool=None):
             remove_stale_parts(folder)  # of a worker that had to be killed
         written = [str(t) for t, old in zip(targets, before) if _identity(t) not in (old, None)]
         raise Interrupted(written) from None
+
+
+def longest_first(out: Path, tasks: list[Task]) -> list[Task]:
+    """The tasks in the order the pool should take them: the longest first
+    (by the time each product took in this folder's last build), so that
+    the largest product never waits for a small one to finish and the small
+    ones fill in at the end. A product never built here keeps its place,
+    ahead of those with a known time (it may be long); the parts of a deck
+    stay in order, each costing its share."""
+    parts = Counter(task.product for task in tasks)
+    known = {product: last_seconds(out, product) for product in parts}
+
+    def cost(item):
+        index, task = item
+        seconds = known[task.product]
+        return (0, 0.0, index) if seconds is None else (1, -seconds / parts[task.product], index)
+
+    return [task for _, task in sorted(enumerate(tasks), key=cost)]
 
 
 def select(only: str | None) -> list[str]:
@@ -95,16 +116,19 @@ def build_kit(
     loaded=None,
     on_wait=None,
     pool=None,
+    on_done=None,
 ) -> list[Result]:
     """Build `products` of the pack into `out`; `on_result` is called as each finishes.
 
-    `on_wait` is called when another build holds the folder and this one waits.
+    `on_wait` is called when another build holds the folder and this one waits;
+    `on_done(out, results)` at the end, before the folder's lock is released.
     """
     loaded = loaded or load_pack(pack_folder)  # bad input stops everything before any work starts
     check_language(options.lang, loaded)
     out = Path(out)
     options = replace(options, products=tuple(products))
     with locked(out, on_wait):
+        forget_noop(out)  # whatever this build does, the last one's no-op manifest no longer holds
         remove_stale_parts(out)
         results: list[Result] = []
         todo: list[Task] = []
@@ -131,6 +155,8 @@ def build_kit(
             if on_result:
                 on_result(result)
 
+        if pool is not None or (jobs or os.cpu_count() or 1) > 1:
+            todo = longest_first(out, todo)
         render_tasks(todo, jobs, done, pool)
         # The guide says what to print. It is rendered with the others, for the
         # build's sake; when one of them failed, it is rendered again without it,
@@ -152,4 +178,6 @@ def build_kit(
             results.append(result)
             if on_result:
                 on_result(result)
+        if on_done:
+            on_done(out, results)
     return results

@@ -83,7 +83,7 @@ def cached(out: Path, product_id: str, key: str) -> dict | None:
     return None
 
 
-def remember(out: Path, product_id: str, key: str, pages: int, note: str) -> None:
+def remember(out: Path, product_id: str, key: str, pages: int, note: str, seconds: float | None = None) -> None:
     """Record what was built, with the digest of the PDF as it lies on disk now.
 
     Called after the PDF is in place: should the build stop between the two
@@ -92,11 +92,22 @@ def remember(out: Path, product_id: str, key: str, pages: int, note: str) -> Non
     """
     pdf = output_file(out, product_id)
     record = {"key": key, "pages": pages, "note": note, "size": pdf.stat().st_size, "sha256": _digest(pdf)}
+    if seconds is not None:  # how long it took: the next build starts the longest first
+        record["seconds"] = round(seconds, 3)
     path = _cache_file(out, product_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(record))
     os.replace(tmp, path)
+
+
+def last_seconds(out: Path, product_id: str) -> float | None:
+    """How long the product's last build in `out` took to render (whatever its inputs were), if known."""
+    try:
+        seconds = json.loads(_cache_file(out, product_id).read_text()).get("seconds")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return float(seconds) if isinstance(seconds, (int, float)) else None
 
 
 def forget(out: Path, product_id: str) -> bool:
@@ -108,6 +119,11 @@ def forget(out: Path, product_id: str) -> bool:
     return existed
 
 
+def skip_message(missing: list[str]) -> str:
+    """Why a product is skipped: what the pack lacks for it."""
+    return f"the pack has no {' or '.join(missing)}"
+
+
 def plan_product(
     loaded, out: Path, product_id: str, options: Options, force: bool, shared: str
 ) -> tuple[Result | None, str]:
@@ -116,7 +132,7 @@ def plan_product(
     product = get(product_id)
     missing = product.missing(loaded.pack)
     if missing:
-        message = f"the pack has no {' or '.join(missing)}"
+        message = skip_message(missing)
         # a PDF of an earlier build would look like part of this kit: it goes
         if forget(out, product_id):
             message += f"; removed the {output_file(out, product_id).name} of an earlier build"

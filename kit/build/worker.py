@@ -39,7 +39,7 @@ def render_product(task: Task) -> Result:
             else:
                 target = task.target
                 pages = _write_whole(built.document, auditor, target, variant)
-                remember(task.out, task.product, task.key, pages, built.note)
+                remember(task.out, task.product, task.key, pages, built.note, time.perf_counter() - started)
             result = Result(task.product, str(target), pages, built.note, time.perf_counter() - started,
                             part=task.part)
             result.passes = LAYOUT_COUNT["passes"] - before["passes"]

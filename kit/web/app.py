@@ -11,6 +11,7 @@ import asyncio
 import io
 import secrets
 import shutil
+import time
 import zipfile
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,6 +39,10 @@ from .words import pick_language, words
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "kit_session"
+# A page waiting for its job asks again at once; its request is answered when the job
+# has news (looked for every JOB_LOOK_S), or after JOB_WAIT_S with none.
+JOB_WAIT_S = 10.0
+JOB_LOOK_S = 0.02
 CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -188,16 +193,22 @@ def create_app(token: str | None = None, workers: int | None = None, host: str =
 
     def _job_context(job: Job, language: str, w: dict) -> dict:
         return {
+            "version": job.version,  # read before the rest: a change while the page is drawn is shown next
             "names": {p: get(p).name(language) for p in job.products},
             "howto": {p: get(p).how_to_print(job.options, language) for p in job.products},
             "errors": {p: result_error(r, job.source) for p, r in list(job.results.items()) if r.status.failed},
         }
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def job_page(request: Request, job_id: str):
+    async def job_page(request: Request, job_id: str, seen: int | None = None):
+        """The job's part of the page. With `seen` (the version the page shows), the answer
+        waits until there is something new to show, so the page shows it when it comes."""
         job = job_of(request, job_id)
         if job is None:
             return not_found
+        deadline = time.monotonic() + JOB_WAIT_S
+        while seen == job.version and time.monotonic() < deadline and not state["builder"].stopping.is_set():
+            await asyncio.sleep(JOB_LOOK_S)
         language = pick_language(request.headers.get("accept-language"))
         w = words(language)
         return HTMLResponse(render("job.html.j2", request, job=job, **_job_context(job, language, w)))
@@ -247,6 +258,11 @@ def create_app(token: str | None = None, workers: int | None = None, host: str =
         if job is None or size not in ("thumb", "large") or not 1 <= page <= job.previews.get(product, 0):
             return not_found
         path = preview_path(job.out / f"{get(product).id}.pdf", page, size)
+        deadline = time.monotonic() + JOB_WAIT_S  # a large picture follows its thumbnail by a moment
+        while not path.is_file() and time.monotonic() < deadline:
+            await asyncio.sleep(JOB_LOOK_S * 5)
+        if not path.is_file():
+            return not_found
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/packs/{pack_id}.xlsx", include_in_schema=False)

@@ -81,6 +81,10 @@ class Job:
     first_preview: float | None = None  # seconds from the request to the first new preview
     failure: str = ""
     unprinted: list[str] = field(default_factory=list)  # items of the pack no product of a full build printed
+    version: int = 0  # counts the changes the page can see: a waiting request answers when it moves
+
+    def touch(self) -> None:
+        self.version += 1
 
     def state(self, product: str) -> str:
         """What the page shows: "building", or the product's `Status`."""
@@ -144,12 +148,19 @@ class Builder:
             if job is None:
                 return
             job.results[result.product] = result
+            job.touch()
             if previews and result.status.written and result.path:
-                # a page (the screen version) has no pages to picture: it is opened instead
-                job.previews[result.product] = (write_previews(Path(result.path), fresh=result.status == Status.BUILT)
-                                                 if result.path.endswith(".pdf") else 0)
-                if result.status == Status.BUILT and job.first_preview is None:
-                    job.first_preview = time.perf_counter() - job.started
+
+                def shown(count: int) -> None:  # the thumbnails are in: the page may show them
+                    job.previews[result.product] = count
+                    job.touch()
+                    if result.status == Status.BUILT and job.first_preview is None:
+                        job.first_preview = time.perf_counter() - job.started
+
+                if result.path.endswith(".pdf"):
+                    write_previews(Path(result.path), fresh=result.status == Status.BUILT, on_thumbs=shown)
+                else:  # a page (the screen version) has no pages to picture: it is opened instead
+                    shown(0)
 
         try:
             results = build_kit(pack_folder, out, products, options, on_result=record, loaded=loaded, pool=self.pool)
@@ -159,7 +170,7 @@ class Builder:
         finally:
             if job is not None:
                 job.seconds = time.perf_counter() - job.started
-                job.done = True
+                job.done = True  # the page hears of it from `start`, once a failure is written too
 
     def start(self, session: Session, job: Job, pack_folder: Path, loaded: LoadedPack, options: Options,
               cleanup: Path | None = None) -> None:
@@ -177,6 +188,7 @@ class Builder:
                     shutil.rmtree(cleanup, ignore_errors=True)
                 if self.stopping.is_set():
                     job.failure = "the server stopped; the build was cancelled"
+                job.touch()
                 session.lock.release()
                 self.sessions.prune()
 

@@ -1,0 +1,46 @@
+"""A dialogue deck that must shrink is fitted from its likeliest cards first:
+laid out about once, not twice, to the very same pages.
+
+The cards holding (nearly) the most text are laid out first, on their own
+pages; the size they need is the size the whole deck gets, so the deck is
+laid out once at that size. The sizes chosen are those of laying out the
+whole deck first, so the final HTML (what WeasyPrint prints) is the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEFAULT_PACK
+
+from kit import sheets
+from kit.build import Task
+from kit.build.worker import render_product
+from kit.context import Options
+from kit.pack import load_pack
+
+
+def _build(tmp_path, monkeypatch, name: str, options: Options, probe: bool):
+    if not probe:  # as before: the whole deck laid out first
+        monkeypatch.setattr(sheets, "_likeliest", lambda pages, fit: set())
+    html = tmp_path / name / "html"
+    monkeypatch.setenv("KIT_DUMP_HTML", str(html))
+    result = render_product(Task(load_pack(DEFAULT_PACK), tmp_path / name / "out", "dialogue-cards", options, "key"))
+    monkeypatch.undo()
+    assert result.status == "built", result.message
+    return result, (html / "dialogue-cards.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("card_size", ["dialogue", "a7"])
+def test_a_deck_that_shrinks_is_laid_out_about_once_to_the_same_pages(tmp_path, monkeypatch, card_size):
+    options = Options(card_size=card_size)
+    before, whole_first = _build(tmp_path, monkeypatch, "whole", options, probe=False)
+    after, likeliest_first = _build(tmp_path, monkeypatch, "likeliest", options, probe=True)
+    assert likeliest_first == whole_first  # the same sizes, so the same pages
+    assert before.laid_out >= 2 * before.pages  # it shrinks: the whole deck was laid out twice
+    assert after.laid_out < before.laid_out
+    assert after.laid_out <= after.pages + 4  # the likeliest cards' pages, and the about card's again
+
+
+def test_a_deck_that_fits_is_laid_out_once(tmp_path, monkeypatch):
+    result, _ = _build(tmp_path, monkeypatch, "a6", Options(card_size="a6"), probe=True)
+    assert result.laid_out == result.pages  # the likeliest cards' pages are kept, the rest laid out beside them
