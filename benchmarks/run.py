@@ -18,7 +18,8 @@ measured side by side in this one run:
 - the web page's rebuild after a new school name, request to first new
   preview (benchmarks/web.py);
 - layout passes per product, as the kit reports them (`--verbose`);
-- PDF sizes.
+- PDF sizes;
+- a batch of 20 personalised kits against one kit (benchmarks/batch.py).
 
 Any failed build raises: the benchmark stops with a non-zero exit. It prints
 one Markdown table; targets are ratios, absolute times are context.
@@ -288,6 +289,10 @@ def main(argv=None) -> int:
         rows.append(web.row(reps))
 
         rows += deck_rows(sys.modules[__name__], tmp, reps)  # benchmarks/deck.py
+
+        from batch import batch_rows  # a batch of personalised kits against one (benchmarks/batch.py)
+
+        rows += batch_rows(tmp, reps)
 
         for product, runs in passes.items():
             f = runs[0]
