@@ -9,15 +9,17 @@ measured side by side in this one run:
   by the kit with KIT_DUMP_HTML) once each with WeasyPrint;
 - cold build wall time with the default jobs against that script's wall time;
 - no-op rebuild (the same command without --force);
-- a 1,000-card sort deck with `--jobs 1` and with the default jobs: wall time
-  per card, speed-up, peak memory of the whole process tree (summed PSS, and
-  summed RSS for context), layout per sheet;
+- a 1,000-card sort deck with `--jobs 1` and with the default jobs against
+  the floor HTML of the same cards by WeasyPrint alone, speed-up, peak memory
+  of the whole process tree (summed PSS, and summed RSS for context), layout
+  per sheet (`benchmarks/deck.py`);
 - how long Ctrl-C (SIGINT to the main process) takes to stop a cold build with
   the default jobs, from the signal to the exit of every process;
 - the web page's rebuild after a new school name, request to first new
   preview (benchmarks/web.py);
 - layout passes per product, as the kit reports them (`--verbose`);
-- PDF sizes.
+- PDF sizes;
+- a batch of 20 personalised kits against one kit (benchmarks/batch.py).
 
 Any failed build raises: the benchmark stops with a non-zero exit. It prints
 one Markdown table; targets are ratios, absolute times are context.
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import web  # benchmarks/web.py: the web page's rebuild
+from deck import deck_rows  # benchmarks/deck.py: the 1,000-card deck against its floor HTML
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "collectief-leren"
@@ -47,9 +50,6 @@ DECK_CARDS = 1000
 OVERHEAD_MAX = 1.10  # ours / WeasyPrint alone, CPU time
 COLD_WALL_MAX = 0.75  # ours (default jobs) / WeasyPrint alone, wall time
 NOOP_MAX = 0.05  # no-op rebuild / cold build
-CARD_MS_MAX = 12.0  # 1,000-card deck, wall time per card on 2 cores
-SPEEDUP_MIN = 1.6  # deck --jobs 1 / default jobs
-MEMORY_MAX_MB = 400  # deck, peak of the whole process tree (MB = 10^6 bytes)
 STOP_MAX_S = 2.0  # SIGINT during a build -> every process of it gone
 
 # The same final HTML, rendered by WeasyPrint alone in one process, with the
@@ -288,33 +288,11 @@ def main(argv=None) -> int:
         log(f"web page: rebuild after a new school name ({reps} runs)")
         rows.append(web.row(reps))
 
-        deck_pack = tmp / "deck-pack"
-        make_deck_pack(deck_pack, DECK_CARDS)
-        deck: dict[int, list[Run]] = {1: [], cores: []}
-        for i in range(reps):
-            for jobs in ([1, cores] if i % 2 == 0 else [cores, 1]):
-                log(f"{DECK_CARDS}-card sort deck, --jobs {jobs} ({i + 1}/{reps})")
-                deck[jobs].append(run(generate("--content", deck_pack, "--only", "sort-cards", "--force", "--verbose",
-                                               "--jobs", jobs, "--out", tmp / "deck"), memory=True))
-        sheets = products_built(deck[1][0].stdout)["sort-cards"]
-        one, many = median([r.wall for r in deck[1]]), median([r.wall for r in deck[cores]])
-        ms_card = many / DECK_CARDS * 1000
-        rows.append(f"| {DECK_CARDS}-card sort deck, wall time per card, --jobs {cores} | {ms_card:.1f} ms | "
-                    f"<= {CARD_MS_MAX:g} ms | {'met' if ms_card <= CARD_MS_MAX else '**NO**'} | "
-                    f"{many:.1f} s; --jobs 1: {one / DECK_CARDS * 1000:.1f} ms, {one:.1f} s |")
-        rows.append(ratio_row(f"{DECK_CARDS}-card sort deck speed-up, --jobs {cores} / --jobs 1", one / many,
-                              f">= {SPEEDUP_MIN}x", one / many >= SPEEDUP_MIN, f"{sheets['pages']} pages"))
-        peak = max(r.peak_mb for r in deck[1] + deck[cores])
-        rows.append(f"| {DECK_CARDS}-card sort deck, peak memory of the process tree, summed PSS (all runs) | "
-                    f"{peak:.0f} MB | <= {MEMORY_MAX_MB} MB | {'met' if peak <= MEMORY_MAX_MB else '**NO**'} | "
-                    f"summed RSS (shared pages counted once per process): "
-                    f"{max(r.peak_rss_mb for r in deck[1] + deck[cores]):.0f} MB; "
-                    f"--jobs 1: {max(r.peak_mb for r in deck[1]):.0f} MB PSS |")
-        for jobs in sorted(deck):
-            figures = [products_built(r.stdout)["sort-cards"] for r in deck[jobs]]
-            per_sheet = median([f["layout_s"] / f["laid_out"] for f in figures]) * 1000
-            rows.append(f"| {DECK_CARDS}-card sort deck, layout per sheet, --jobs {jobs} | {per_sheet:.1f} ms | | | "
-                        f"{figures[0]['passes']} layout passes, {figures[0]['laid_out']} pages laid out |")
+        rows += deck_rows(sys.modules[__name__], tmp, reps)  # benchmarks/deck.py
+
+        from batch import batch_rows  # a batch of personalised kits against one (benchmarks/batch.py)
+
+        rows += batch_rows(tmp, reps)
 
         for product, runs in passes.items():
             f = runs[0]

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .build import Result, Task
+from .build import Result, Status, Task
 from .build.lock import locked, remove_stale_parts
 from .build.orchestrate import render_tasks
-from .build.records import plan_product, shared_digest
+from .build.records import plan_product, remember, shared_digest
 from .context import Options
-from .errors import KitError
+from .errors import Interrupted, KitError
+from . import pagecache
 from .labels import check_language
+from .parts import atomic
 from .pack import load_pack
 from .model import VALUE_CHARS
 
@@ -97,6 +100,14 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
                 loaded=None):
     """Build every good row; returns {row line: [Result]}.
 
+    What is common to rows is made once: a product with the same fingerprint
+    in several rows (one that prints none of the values that differ between
+    them) is rendered for the first and copied into the others' folders, and
+    within a product the workers keep the card sheets they laid out, so that
+    a row lays out again only the sheets that print its own words
+    (`kit.pagecache`). A row's PDFs are the bytes a single build with its
+    values writes.
+
     `on_kit(row, results)` is called as each row's kit is finished. A progress
     bar is shown when `console` is a terminal. The whole batch holds the lock
     of `out`; an interrupt raises `Interrupted` with the PDFs written.
@@ -108,11 +119,15 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
     loaded = loaded or load_pack(pack_folder)  # parsed once: every task is handed the validated pack
     check_language(options.lang, loaded)
     results: dict[int, list[Result]] = {}
-    todo = []
+    todo: list[tuple[int, Task]] = []
+    copies: dict[int, list[tuple[int, Path]]] = {}  # todo index -> (line, folder) of the rows that share it
     waiting: dict[int, int] = {}
     by_line = {row.line: row for row in rows}
+    copied: list[str] = []
     with locked(out, on_wait):
         shared = shared_digest()
+        first: dict[tuple[str, str], int] = {}  # (product, fingerprint) -> todo index
+        kept: dict[tuple[str, str], Result] = {}  # (product, fingerprint) -> a row's unchanged PDF
         for row in rows:
             if row.error:
                 continue
@@ -123,11 +138,21 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
             waiting[row.line] = 0
             for product_id in products:
                 settled, key = plan_product(loaded, row_out, product_id, row_options, force, shared)
+                if settled and settled.status == Status.CACHED:
+                    kept.setdefault((product_id, key), settled)
+                elif not settled and (product_id, key) in kept:  # another row's, unchanged: copied
+                    settled = _copy(kept[product_id, key], key, row_out)
+                    if settled.status == Status.BUILT:
+                        copied.append(settled.path)
                 if settled:
                     results[row.line].append(settled)
+                    continue
+                waiting[row.line] += 1
+                if (product_id, key) in first:
+                    copies.setdefault(first[product_id, key], []).append((row.line, row_out))
                 else:
-                    todo.append((row.line, Task(loaded, row_out, product_id, row_options, key)))
-                    waiting[row.line] += 1
+                    first[product_id, key] = len(todo)
+                    todo.append((row.line, Task(loaded, row_out, product_id, row_options, key, shared_pages=True)))
         if on_kit:
             for line, count in waiting.items():
                 if not count:
@@ -136,10 +161,9 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
         progress = (Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                              console=console, transient=False) if show else nullcontext())
         with progress:
-            task = progress.add_task("building", total=len(todo)) if show else None
+            task = progress.add_task("building", total=len(todo) + sum(map(len, copies.values()))) if show else None
 
-            def done(index, result):
-                line = todo[index][0]
+            def settle(line, result):
                 results[line].append(result)
                 waiting[line] -= 1
                 if show:
@@ -147,5 +171,38 @@ def build_batch(pack_folder: Path, out: Path, products: list[str], options: Opti
                 if on_kit and not waiting[line]:
                     on_kit(by_line[line], results[line])
 
-            render_tasks([task for _, task in todo], jobs, done)
+            def done(index, result):
+                line, made = todo[index]
+                settle(line, result)
+                for other, folder in copies.get(index, []):
+                    shared_result = _copy(result, made.key, folder)
+                    if shared_result.status == Status.BUILT:
+                        copied.append(shared_result.path)
+                    settle(other, shared_result)
+
+            try:
+                render_tasks([task for _, task in todo], jobs, done)
+            except Interrupted as exc:
+                exc.written += copied
+                raise
+            finally:
+                pagecache.forget()  # with one job the rows were laid out in this process
     return results
+
+
+def _copy(result: Result, key: str, folder: Path) -> Result:
+    """The result of a product made for another row with the same fingerprint
+    `key`: its file copied into `folder` (written atomically, with its
+    record), or the same failure."""
+    if not result.status.written:
+        return result
+    target = folder / Path(result.path).name
+    try:
+        with open(result.path, "rb") as source, atomic(target) as f:
+            shutil.copyfileobj(source, f)
+        remember(folder, result.product, key, result.pages, result.note)
+    except OSError as exc:
+        return Result.failed_inside(result.product, exc)
+    # a copy took no layout: --verbose and the benchmark count only what was laid out
+    return replace(result, path=str(target), seconds=0.0, status=Status.BUILT, passes=0, laid_out=0,
+                   layout_seconds=0.0)

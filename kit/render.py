@@ -82,6 +82,17 @@ def dump_html(document, target: Path) -> None:
 
 
 def _layout(html: str, stylesheets=()):
+    """Lay out `html`; in a batch, card sheets laid out before are taken from
+    the process's page cache (`kit.pagecache`)."""
+    from . import pagecache
+
+    cache = pagecache.active()
+    if cache is not None and not stylesheets:
+        return cache.lay_out(html, _lay_out_now)
+    return _lay_out_now(html, stylesheets)
+
+
+def _lay_out_now(html: str, stylesheets=()):
     import time
 
     started = time.process_time()  # CPU time: what a busy machine does not inflate

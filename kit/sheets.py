@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import design, glyphs, imposition
+from . import design, destinations, glyphs, imposition, repeats
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
@@ -233,6 +233,8 @@ def _chunks(pages: list[Page]) -> list[list[Page]]:
     return chunks
 
 
+# The shared sizes of the last deck probed in this process, by the HTML of its heaviest cards.
+_PROBED: dict[str, dict[str, float]] = {}
 # Fit ids of text printed on every back of a deck (the pack's title), not on one card.
 DECK_FITS = ("pack:title",)
 # Size keys shared by the cards of a deck ('deck:body'): a change lays out every sheet again.
@@ -301,18 +303,33 @@ def build_cards(
             # Chunks are laid out apart (in other processes): the deck's shared
             # sizes come first from its heaviest cards, so that every chunk
             # starts from the size the whole deck needs.
-            probe: dict[str, float] = {}
-            fitted(impose(ctx, _heaviest(groups, fit)), probe)
-            deck_sizes.update({k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)})
+            heaviest = impose(ctx, _heaviest(groups, fit))
+            # every part of a deck probes the same cards: a worker probes them once
+            key = make_html(heaviest, {})
+            if key not in _PROBED:
+                probe: dict[str, float] = {}
+                fitted(heaviest, probe)
+                _PROBED.clear()
+                _PROBED[key] = {k: v for k, v in probe.items() if k.startswith(SHARED_PREFIX)}
+            deck_sizes.update(_PROBED[key])
             deck_sizes.setdefault(SHARED_PREFIX, 0.0)  # probed, even when nothing shrank
-        return render_fitted(
-            lambda sizes, indexes=None: make_html(chunk, sizes, indexes),
+        if sizes is None:
+            sizes = {k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX}
+        kept, where = repeats.distinct(chunk)  # a back page repeated on every sheet is laid out once
+        document = render_fitted(
+            lambda sizes, indexes=None: make_html(kept, sizes, indexes),
             fit,
             ctx.fit_error("card"),
-            pages_of=lambda only: _pages_holding(chunk, only),
-            sizes={k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX} if sizes is None else sizes,
-            first=_likeliest(chunk, fit),
+            pages_of=lambda only: _pages_holding(kept, only),
+            sizes=sizes,
+            first=_likeliest(kept, fit),
         )
+        destinations.add_corners(document)
+        whole = getattr(document, "kit_html", None)
+        document = repeats.expand(document, chunk, kept, where)
+        if whole is not None:  # KIT_DUMP_HTML: the HTML of every page, as WeasyPrint alone would lay it out
+            document.kit_html = make_html(chunk, sizes)
+        return document
     chunks = _chunks(pages) if chunked else [pages]
     # the one place a deck is laid out: a part at a time, when the build asks for it
     parts = Parts(

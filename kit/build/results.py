@@ -43,6 +43,9 @@ class Task:
     options: Options
     key: str  # the fingerprint of its inputs (see `records.fingerprint`)
     part: int = 0
+    # One of many kits (a batch): the worker keeps the card sheets it lays out
+    # for the next row's (kit.pagecache); a single build keeps nothing.
+    shared_pages: bool = False
 
     @property
     def target(self) -> Path:

@@ -12,6 +12,7 @@ from ..audit import Auditor
 from ..context import Context
 from ..errors import EXIT_INTERRUPTED, KitError
 from ..parts import Parts, atomic, join, part_path
+from ..pagecache import keeping
 from ..products import get
 from .records import remember
 from .results import Result, Task
@@ -21,7 +22,7 @@ from .signals import Cancelled, rendering
 def render_product(task: Task) -> Result:
     """Render `task`; never raises, except to stop (a SIGTERM ends the process)."""
     started = time.perf_counter()
-    with rendering():
+    with rendering(), keeping(task.shared_pages):
         try:
             product = get(task.product)
             if product.suffix != ".pdf":

@@ -1,0 +1,154 @@
+"""A batch makes what its rows have in common once: a product that prints
+none of the values that differ is rendered for one row and copied into the
+others, card sheets that print no row's words are laid out once per worker,
+and each row's PDFs are still the bytes a single kit with its values gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import DEFAULT_PACK, run_cli
+from pdfread import text
+
+ROWS = [
+    ("Basisschool De Linde", "Team A", "2026-12-04"),
+    ("Het Anker", "Onderbouw", "2026-12-11"),
+    ("'t Klavertje", "Lager", "2027-01-08"),
+]
+FOLDERS = ["basisschool-de-linde-team-a-2026-12-04", "het-anker-onderbouw-2026-12-11", "t-klavertje-lager-2027-01-08"]
+
+
+def _csv(folder: Path, rows=ROWS) -> Path:
+    path = folder / "schools.csv"
+    path.write_text("school,team,date\n" + "".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _sets(row) -> list[str]:
+    school, team, date = row
+    return ["--set", f"school={school}", "--set", f"team={team}", "--set", f"date={date}"]
+
+
+def _batch_in_process(out: Path, csv: Path, products: list[str], monkeypatch, **options):
+    """build_batch with one job (every row in this process); returns its results
+    and how often each product was rendered."""
+    import kit.build.pool as pool
+    from kit.batch import build_batch, read_rows
+    from kit.context import Options
+
+    rendered: dict[str, int] = {}
+    real = pool.render_product
+
+    def counting(task):
+        rendered[task.product] = rendered.get(task.product, 0) + 1
+        return real(task)
+
+    monkeypatch.setattr(pool, "render_product", counting)
+    results = build_batch(DEFAULT_PACK, out, products, Options(**options), read_rows(csv), jobs=1)
+    return results, rendered
+
+
+@pytest.mark.parametrize("pack, extra", [
+    ("collectief-leren", []),
+    ("teamleren", ["--sets", "2", "--duplex", "short"]),
+])
+def test_a_row_of_a_batch_is_byte_identical_to_a_single_kit_with_its_values(tmp_path, pack, extra):
+    csv = _csv(tmp_path)
+    batch = run_cli("--content", pack, "--out", str(tmp_path / "batch"), "--batch", str(csv), "--jobs", "2", *extra)
+    assert batch.returncode == 0, batch.stderr
+    # the second and third rows: their card sheets came from the ones laid out for the first
+    for row, folder in list(zip(ROWS, FOLDERS))[1:]:
+        one = run_cli("--content", pack, "--out", str(tmp_path / folder), *_sets(row), *extra)
+        assert one.returncode == 0, one.stderr
+        single = sorted((tmp_path / folder / pack).glob("*.pdf"))
+        assert len(single) >= 4  # teamleren has no statements: no sort cards, mat, poster or answer key
+        for pdf in single:
+            in_batch = tmp_path / "batch" / pack / folder / pdf.name
+            assert in_batch.read_bytes() == pdf.read_bytes(), f"{folder}/{pdf.name} differs from a single build"
+
+
+def test_products_that_print_no_row_value_are_rendered_once_and_copied(tmp_path, monkeypatch):
+    products = ["dialogue-cards", "sort-cards", "sort-mat", "guide"]
+    results, rendered = _batch_in_process(tmp_path / "out", _csv(tmp_path), products, monkeypatch)
+    assert rendered == {"dialogue-cards": 3, "sort-cards": 1, "sort-mat": 1, "guide": 3}
+    folders = [tmp_path / "out" / folder for folder in FOLDERS]
+    for name in ("sort-cards.pdf", "sort-mat.pdf"):
+        first = (folders[0] / name).read_bytes()
+        assert all((folder / name).read_bytes() == first for folder in folders[1:])
+    for row, folder in zip(ROWS, folders):
+        assert row[0] in text(folder / "dialogue-cards.pdf") and row[0] in text(folder / "guide.pdf")
+    # every row reports its copy as built, with its own path and page count
+    for line, done in results.items():
+        sort = next(r for r in done if r.product == "sort-cards")
+        assert sort.status == "built" and Path(sort.path).parent.name in FOLDERS and sort.pages > 0
+
+
+def test_a_row_lays_out_only_the_card_sheets_that_print_its_words(tmp_path, monkeypatch):
+    results, _ = _batch_in_process(tmp_path / "out", _csv(tmp_path), ["dialogue-cards"], monkeypatch)
+    first, second, third = (next(iter(results[line])) for line in sorted(results))
+    assert first.pages == second.pages == third.pages
+    # the first row lays out every sheet; the others only the backs (each
+    # prints the school) and the sheet with the about card (the event line)
+    assert first.laid_out >= first.pages
+    backs = first.pages // 2
+    assert second.laid_out <= backs + 2 and third.laid_out <= backs + 2
+    assert second.laid_out < first.laid_out
+
+
+def test_a_changed_value_renders_again_only_what_prints_it(tmp_path, monkeypatch):
+    products = ["sort-cards", "poster", "guide", "worksheet"]
+    out = tmp_path / "out"
+    rows = [(*row, "13:30") for row in ROWS]
+    csv = tmp_path / "schools.csv"
+
+    def batch(rows):
+        csv.write_text("school,team,date,start\n" + "".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
+        return _batch_in_process(out, csv, products, monkeypatch)
+
+    batch(rows)
+    _, rendered = batch(rows)
+    assert rendered == {}  # the copies have records of their own: nothing to do
+    rows[1] = (*ROWS[1], "14:00")  # only the guide prints the start time
+    results, rendered = batch([*rows, ("De Brug", "Team B", "2027-02-01", "13:30")])
+    # the new row's sort cards are copied from a row that has them
+    assert rendered == {"guide": 2, "poster": 1, "worksheet": 1}
+    status = {line: {r.product: r.status for r in done} for line, done in results.items()}
+    assert set(status[2].values()) == set(status[4].values()) == {"cached"}
+    assert status[3] == {"sort-cards": "cached", "poster": "cached", "guide": "built", "worksheet": "cached"}
+    assert set(status[5].values()) == {"built"}
+    new = out / "de-brug-team-b-2027-02-01"
+    assert (new / "sort-cards.pdf").read_bytes() == (out / FOLDERS[0] / "sort-cards.pdf").read_bytes()
+    assert "14:00" in text(out / FOLDERS[1] / "guide.pdf")
+
+
+@pytest.mark.parametrize("options", [
+    {"duplex": "short", "bleed": 3.0, "low_ink": True},
+    {"paper": "letter", "card_size": "a7", "backs": "solid", "sets": 2},
+])
+def test_sheets_taken_from_the_page_cache_write_the_bytes_of_a_whole_layout(tmp_path, options):
+    """A row laid out partly from another row's sheets, against the same row laid out whole."""
+    from kit import pagecache
+    from kit.build.results import Task
+    from kit.build.worker import render_product
+    from kit.context import Options
+    from kit.pack import load_pack
+
+    loaded = load_pack(DEFAULT_PACK)
+
+    def deck(out: Path, school: str, shared: bool) -> bytes:
+        values = (("school", school), ("team", "Team A"), ("date", "2026-12-04"))
+        task = Task(loaded, out, "dialogue-cards", Options(values=values, **options), "key", shared_pages=shared)
+        result = render_product(task)
+        assert result.status == "built", result.message
+        return Path(result.path).read_bytes()
+
+    try:
+        deck(tmp_path / "first", "De Linde", shared=True)
+        spliced = deck(tmp_path / "second", "Het Anker", shared=True)
+        assert pagecache._kept is not None and pagecache._kept.hits > 0  # sheets of the first row were used
+    finally:
+        pagecache.forget()
+    whole = deck(tmp_path / "whole", "Het Anker", shared=False)
+    assert spliced == whole
