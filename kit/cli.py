@@ -253,7 +253,7 @@ def _replay(argv: list[str]) -> int | None:
     return replay(argv, content, Path(out_option(argv) or DEFAULT_OUT))
 
 
-def _snapshot(parser, argv: list[str], args):
+def _build_start(parser, argv: list[str], args):
     """What a later no-op needs to know of this build's start (kit/noop.py): its
     request and inputs, digested before the pack is read (an edit made during
     the build is seen by the next one); None if its run cannot be replayed."""
@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
 
         options = _options(args)
         products = select(args.only)
-        snapshot = _snapshot(parser, argv, args)
+        snapshot = _build_start(parser, argv, args)
         loaded = load_pack(args.content)
         on_done = _recorder(snapshot, loaded, products)
         pack = loaded.pack

@@ -95,3 +95,24 @@ def test_every_package_of_the_kit_is_in_the_wheel():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "kit").rglob("__init__.py")}
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+def _twice(tree: ast.Module) -> list[str]:
+    seen, twice = set(), []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name in seen:
+                twice.append(f"{node.name} (line {node.lineno})")
+            seen.add(node.name)
+    return twice
+
+
+def test_no_module_of_the_kit_defines_a_function_twice():
+    # a second definition silently replaces the first: --watch once called the
+    # no-op's _snapshot with the watch loop's arguments
+    found = {name: _twice(ast.parse(path.read_text(encoding="utf-8"))) for name, path in _modules().items()}
+    assert not {name: twice for name, twice in found.items() if twice}
+
+
+def test_the_twice_finder_finds_a_second_definition():
+    assert _twice(ast.parse("def a(): pass\ndef b(): pass\ndef a(x): pass\n")) == ["a (line 3)"]
