@@ -9,9 +9,7 @@ own school, team and date.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 BATCH_ROWS = 20
@@ -52,16 +50,10 @@ def batch_rows(tmp: Path, reps: int) -> list[str]:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--reps", type=int, default=3, metavar="N", help="runs of each measurement (default 3)")
-    reps = max(1, p.parse_args(argv).reps)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    with tempfile.TemporaryDirectory(prefix="kit-bench-batch-") as tmp:
-        rows = batch_rows(Path(tmp), reps)
-    print("| Measure | Value | Target | Met | Context |")
-    print("|---|---|---|---|---|")
-    print("\n".join(rows))
-    return 0
+    import run  # noqa: PLC0415 (run.py imports this module)
+
+    return run.standalone(__doc__.split("\n\n")[0], batch_rows, argv)
 
 
 if __name__ == "__main__":

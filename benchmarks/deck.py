@@ -141,20 +141,10 @@ def deck_rows(bench, tmp: Path, reps: int) -> list[str]:
 
 def main(argv=None) -> int:
     """`python benchmarks/deck.py [--reps N]`: the deck's rows alone."""
-    import argparse
-    import tempfile
-
     import run as bench
 
-    p = argparse.ArgumentParser(description="The 1,000-card sort deck against its floor HTML.")
-    p.add_argument("--reps", type=int, default=3, metavar="N", help="runs of each measurement (default 3)")
-    reps = max(1, p.parse_args(argv).reps)
-    with tempfile.TemporaryDirectory(prefix="kit-bench-deck-") as tmp:
-        rows = deck_rows(bench, Path(tmp), reps)
-    print("| Measure | Value | Target | Met | Context |")
-    print("|---|---|---|---|---|")
-    print("\n".join(rows))
-    return 0
+    return bench.standalone("The 1,000-card sort deck against its floor HTML.",
+                            lambda tmp, reps: deck_rows(bench, tmp, reps), argv)
 
 
 if __name__ == "__main__":

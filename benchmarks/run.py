@@ -304,9 +304,25 @@ def main(argv=None) -> int:
     total = time.perf_counter() - started
     print(f"findings-kit benchmark, {time.strftime('%Y-%m-%d')}, {cores} cores, median of {reps} runs, "
           f"load average {os.getloadavg()[0]:.1f}, whole run {total:.0f} s\n")
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[str]) -> None:
     print("| Measure | Value | Target | Met | Context |")
     print("|---|---|---|---|---|")
     print("\n".join(rows))
+
+
+def standalone(description: str, rows_of, argv=None) -> int:
+    """The `main` of a benchmark module run alone (`python benchmarks/deck.py`):
+    its rows, measured in a temporary folder, as one table."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--reps", type=int, default=3, metavar="N", help="runs of each measurement (default 3)")
+    reps = max(1, p.parse_args(argv).reps)
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
+        rows = rows_of(Path(tmp), reps)
+    print_table(rows)
     return 0
 
 
