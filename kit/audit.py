@@ -125,11 +125,12 @@ def _strings(value) -> list[str]:
     return []
 
 
-def fit_error(loaded, what: str, values: tuple = ()):
+def fit_error(loaded, what: str, values: tuple = (), larger: str | None = None):
     """The one-line error for a fitted box that does not fit even at its floor.
 
     `values` are the --set values: a box that is not a pack item (an about
     card, a cover) may print them, and then they may be what is too long.
+    `larger`: a card size preset with more room, offered beside shortening.
     """
     given = [f"--set {key}=" for key, value in values if value]
 
@@ -145,6 +146,8 @@ def fit_error(loaded, what: str, values: tuple = ()):
         if getattr(entry, "kind", None) == "case" and not entry.text and entry.refers_to:
             # it prints the case's text: the card needs words of its own
             remedy = f"it prints the text of case {entry.refers_to!r}; give the card a shorter `text` of its own"
+        if larger:
+            remedy += f", or choose a larger card size: {larger} (--card-size {larger})"
         if overflow.axis == "x":
             detail = f"has a word wider than the box; {remedy}"
         else:

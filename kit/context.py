@@ -84,8 +84,10 @@ class Context:
         """Builds the one-line error for an item whose text does not fit."""
 
         from .audit import fit_error
+        from .imposition import larger_card_size
 
-        return fit_error(self.loaded, what, self.options.values)
+        larger = larger_card_size(self.options.card_size) if what == "card" and self.options.card_size else None
+        return fit_error(self.loaded, what, self.options.values, larger)
 
     def document_meta(self, title: str) -> dict:
         """PDF metadata of a product: title, author, subject, keywords, language, date."""

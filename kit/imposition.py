@@ -43,6 +43,15 @@ def paper_name(paper: str) -> str:
     return paper.upper() if paper[:1].lower() == "a" else paper.capitalize()
 
 
+def larger_card_size(chosen: str) -> str | None:
+    """The smallest preset that gives a card's text clearly more room than
+    `chosen` and is no narrower: what to offer when a card does not fit."""
+    w, h = parse_card_size(chosen)
+    roomier = [(pw * ph, name) for name, (pw, ph) in CARD_SIZES.items()
+               if pw * ph > 1.1 * w * h and min(pw, ph) >= min(w, h)]
+    return min(roomier)[1] if roomier else None
+
+
 def parse_card_size(text: str) -> tuple[float, float]:
     key = text.strip().lower()
     if key in CARD_SIZES:
