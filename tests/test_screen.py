@@ -13,13 +13,13 @@ import base64
 import hashlib
 import io
 import re
-import time
 import zipfile
 from html import unescape
 from pathlib import Path
 
 import pytest
 from conftest import DEFAULT_PACK, ENGLISH_PACK, cli, expected_codes, write_pack
+from web_server import finished_job
 
 from kit.pack import load_pack
 
@@ -313,14 +313,8 @@ def test_the_page_builds_the_screen_version_and_links_to_it(server):
     with httpx.Client(base_url=server, timeout=300) as client:
         client.get("/")
         assert 'value="screen"' in client.get("/").text  # its checkbox
-        job = client.post("/build", data={"pack": "collectief-leren", "products": ["screen", "poster"],
-                                          "school": "De Linde"})
-        job_id = re.search(r"/jobs/([\w-]+)", job.text)[1]
-        for _ in range(600):
-            page = client.get(f"/jobs/{job_id}").text
-            if 'aria-busy="false"' in page:
-                break
-            time.sleep(0.5)
+        job_id, page = finished_job(client, {"pack": "collectief-leren", "products": ["screen", "poster"],
+                                             "school": "De Linde"})
         assert f'href="/jobs/{job_id}/screen"' in page and "Open the screen version" in page
         assert f"/jobs/{job_id}/files/poster.pdf" in page  # next to the PDFs
         opened = client.get(f"/jobs/{job_id}/screen")

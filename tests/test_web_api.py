@@ -19,6 +19,7 @@ import pypdf
 import pytest
 from conftest import ENGLISH_PACK
 from pdfread import contains, text
+from web_server import finished_job
 
 from kit.web.app import create_app
 
@@ -245,13 +246,7 @@ def test_no_url_reads_a_file_it_was_not_built_to_serve(server):
     base, _ = server
     with httpx.Client(base_url=base, timeout=300) as client:
         client.get("/")
-        job = client.post("/build", data={"pack": "collectief-leren", "products": ["poster"]})
-        job_id = re.search(r"/jobs/([\w-]+)", job.text)[1]
-        for _ in range(600):
-            page = client.get(f"/jobs/{job_id}").text
-            if 'aria-busy="false"' in page:
-                break
-            time.sleep(0.5)
+        job_id, _ = finished_job(client, {"pack": "collectief-leren", "products": ["poster"]})
         assert client.get(f"/jobs/{job_id}/files/poster.pdf").content.startswith(b"%PDF")
         assert client.get(f"/jobs/{job_id}/pages/poster/thumb/1.png").content.startswith(b"\x89PNG")
         assert client.get(f"/jobs/{job_id}/kit.zip").status_code == 200

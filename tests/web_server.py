@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -36,3 +37,16 @@ def running_server(token: str | None = None, workers: int = 2):
     finally:
         server.should_exit = True
         thread.join(60)
+
+
+def finished_job(client, data: dict) -> tuple[str, str]:
+    """Post the page's form with `client` (an httpx.Client on the server) and
+    ask for the job as the page does until it is done: (job id, its last page part)."""
+    job = client.post("/build", data=data)
+    job_id = re.search(r"/jobs/([\w-]+)", job.text)[1]
+    for _ in range(600):
+        page = client.get(f"/jobs/{job_id}").text
+        if 'aria-busy="false"' in page:
+            break
+        time.sleep(0.5)
+    return job_id, page
