@@ -14,10 +14,11 @@ recommendation that does not fit at the floor stops the build naming it.
 
 from __future__ import annotations
 
-from .. import imposition, promises
+from .. import imposition
 from ..context import Built, Context, Options, Product
 from ..documents import build_document
 from ..fitting import Fit
+from . import poster
 
 BASE_WIDTH_MM = 210.0  # A4
 TEXT_START_PT = 30.0
@@ -58,16 +59,12 @@ def build(ctx: Context) -> Built:
     return built
 
 
-def promised(pack) -> list:
-    return promises.recommendations(pack) + promises.title(pack)
-
-
 PRODUCT = Product(
     id="poster-series",
     kind="document",
     needs=("recommendations",),
     build=build,
-    promised=promised,
+    promised=poster.promised,  # the same recommendations and title, one to a sheet
     order=35,
     default=False,  # on request: a sheet per recommendation
     paper_option="poster_paper",
