@@ -20,7 +20,7 @@ from . import design, qr
 from .direction import direction, hyphenates
 from .errors import KitError
 from .imposition import paper_name
-from .labels import base_language, localise_values, with_pack
+from .labels import base_language, check_language, localise_values, with_pack
 from .labels import labels as label_table
 from .pack import LoadedPack
 from .parts import Parts
@@ -43,8 +43,9 @@ class Context:
     def __post_init__(self):
         # The pack's own labels are in its language: --lang another language
         # prints that language's table instead.
+        check_language(self.options.lang, self.loaded)
         own = self.loaded.labels if base_language(self.language) == base_language(self.pack.language) else {}
-        self.labels = with_pack(self.language, own, strict=bool(self.options.lang) and not own)
+        self.labels = with_pack(self.language, own)
 
     @property
     def pack(self) -> Pack:

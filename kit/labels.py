@@ -25,33 +25,28 @@ def base_language(language: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def labels(language: str, strict: bool = False) -> dict:
+def labels(language: str) -> dict:
     """Labels for `language` ('nl', 'nl-BE' -> 'nl'); English fills any gap.
 
     A pack in a language without a table prints English labels around its own
     words, unless it brings a table of its own (`with_pack`); asking for such a
-    language explicitly (`strict`) is an error. The table is shared: never
-    change it, `with_pack` makes a copy.
+    language explicitly is refused before a build starts (`check_language`).
+    The table is shared: never change it, `with_pack` makes a copy.
     """
     base = base_language(language)
-    if base not in available():
-        if strict:
-            raise KitError(f"no labels for language {language!r}; available: {', '.join(available())}; "
-                           "a pack in another language may bring its own labels (labels.yaml, see docs/content-format.md)")
-        base = FALLBACK
-    table = dict(_read(FALLBACK))
-    for key, value in _read(base).items():
-        if isinstance(value, dict) and isinstance(table.get(key), dict):
-            value = {**table[key], **value}
-        table[key] = value
-    return table
+    return _over(_read(FALLBACK), _read(base if base in available() else FALLBACK))
 
 
-def with_pack(language: str, own: dict, strict: bool = False) -> dict:
-    """The built-in table of `language` with a pack's own labels over it, key by
-    key (a nested table such as `sources` entry by entry)."""
-    table = dict(labels(language, strict))
-    for key, value in own.items():
+def with_pack(language: str, own: dict) -> dict:
+    """The built-in table of `language` with a pack's own labels over it."""
+    return _over(labels(language), own)
+
+
+def _over(table: dict, words: dict) -> dict:
+    """A copy of `table` with `words` over it, key by key (a nested table such
+    as `sources` entry by entry)."""
+    table = dict(table)
+    for key, value in words.items():
         if isinstance(value, dict) and isinstance(table.get(key), dict):
             value = {**table[key], **value}
         table[key] = value
