@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import design, qr
 from .direction import direction, hyphenates
 from .errors import KitError
-from .imposition import paper_name
+from .imposition import larger_card_size, paper_name
 from .labels import base_language, check_language, localise_values, with_pack
 from .labels import labels as label_table
 from .pack import LoadedPack
@@ -85,7 +85,6 @@ class Context:
         """Builds the one-line error for an item whose text does not fit."""
 
         from .audit import fit_error
-        from .imposition import larger_card_size
 
         larger = larger_card_size(self.options.card_size) if what == "card" and self.options.card_size else None
         return fit_error(self.loaded, what, self.options.values, larger)
