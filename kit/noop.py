@@ -37,11 +37,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .paths import KIT, LAYOUTS
+from .paths import CACHE_DIR, KIT, LAYOUTS, LOCK_FILE
 
 MANIFEST = "last-build.json"
-CACHE_DIR = ".kit-cache"  # as kit.build.records keeps it
-LOCK_FILE = ".kit-lock"  # as kit.build.lock takes it
 # Flags that change no PDF: dropped from the request. --force is dropped when
 # a build is recorded (its PDFs are those of any build) and refused on replay.
 QUIET = ("--verbose",)
@@ -119,8 +117,7 @@ def _tree(digest, folder: Path) -> None:
         for name in sorted(files):
             path = Path(root, name)
             digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(hashlib.file_digest(handle, "sha256").digest())
+            digest.update((_file_digest(path) or "unreadable").encode())
 
 
 def _installed() -> list:

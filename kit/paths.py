@@ -29,6 +29,13 @@ NEW_PACK = KIT / "new_pack"
 DOCS = ROOT / "docs"
 DEFAULT_PACK_ID = "collectief-leren"
 
+# In an output folder, beside the PDFs: the build records (and the no-op
+# manifest), and the lock file, never deleted, so that every build of a folder
+# locks the same file. Named here for kit.build and for kit.noop, which must
+# read them without importing kit.build.
+CACHE_DIR = ".kit-cache"
+LOCK_FILE = ".kit-lock"
+
 # Folders holding layout folders: the kit's own, then those of products kept
 # outside it (plugins, see kit/products). Templates and stylesheets are read
 # from these and nowhere else.

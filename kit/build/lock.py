@@ -8,9 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import KitError
-from .records import CACHE_DIR
-
-LOCK_FILE = ".kit-lock"  # never deleted, so that every build of a folder locks the same file
+from ..paths import CACHE_DIR, LOCK_FILE
 
 
 def remove_stale_parts(out: Path) -> None:

@@ -13,12 +13,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..context import Options
-from ..paths import KIT, LAYOUTS
+from ..paths import CACHE_DIR, KIT, LAYOUTS
 from ..products import get
 from .results import Result, Status
 
 GUIDE = "guide"  # says what to print: it depends on the products of its build
-CACHE_DIR = ".kit-cache"
 
 
 def _files_under(folder: Path) -> list[Path]:
