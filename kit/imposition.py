@@ -17,9 +17,8 @@ SHEETS: dict[str, tuple[float, float]] = {
     "a4": (210.0, 297.0),
     "letter": (215.9, 279.4),
     "a3": (297.0, 420.0),
-    "tabloid": (279.4, 431.8),  # 11 x 17 in: the US A3, two Letter sheets
+    "tabloid": (279.4, 431.8),  # 11 x 17 in: the US A3, two Letter sheets, the large sheet of US offices
     "a2": (420.0, 594.0),  # posters only
-    "tabloid": (279.4, 431.8),  # posters only: 11 x 17 in, the large sheet of US offices
 }
 CARD_PAPERS = ("a4", "letter", "a3")  # --paper: cards, answer key, worksheet, guide
 POSTER_PAPERS = ("a3", "a2", "tabloid")  # --poster-paper

@@ -52,7 +52,7 @@ def _check_table(data: dict, reference: dict, path: tuple, where: Where) -> None
         if key not in reference:
             file, line = where(here)
             close = _close_to(str(key), reference)
-            hint = f"; did you mean {close!r}?" if close else f"; the keys are listed by `findings-kit labels LANG FILE`"
+            hint = f"; did you mean {close!r}?" if close else "; the keys are listed by `findings-kit labels LANG FILE`"
             raise KitError(f"unknown label {name!r}{hint}", file, line)
         wanted = reference[key]
         if isinstance(wanted, dict):
