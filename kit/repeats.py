@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import copy
 
+from .destinations import BOTTOM_RIGHT, TOP_LEFT
+
 
 def _back_key(page) -> tuple | None:
     """What a back page's layout depends on, but for its cards' names; None for a front."""
@@ -52,7 +54,7 @@ def expand(document, pages: list, kept: list, where: list[int]):
         if source is not page:
             names = {}
             for mine, theirs in zip(page.places, source.places, strict=True):
-                for corner in ("-tl", "-br"):
+                for corner in (TOP_LEFT, BOTTOM_RIGHT):
                     names[f"{theirs.side}-{theirs.card.anchor}{corner}"] = f"{mine.side}-{mine.card.anchor}{corner}"
             out = copy.copy(out)
             out.anchors = {names.get(name, name): point for name, point in out.anchors.items()}
