@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of the kit against WeasyPrint alone: `python benchmarks/run.py [--reps N]`.
+"""Benchmark of the kit against WeasyPrint alone: `python benchmarks/run.py [--reps N] [--only PARTS]`.
 
 Every figure is the median of N runs (3 by default) of whole processes,
 measured side by side in this one run:
@@ -229,10 +229,52 @@ def ratio_row(what: str, value: float, target: str, met: bool, context: str) -> 
     return f"| {what} | {value:.2f}x | {target} | {'met' if met else '**NO**'} | {context} |"
 
 
+def kit_rows(ours1: list[Run], ours: list[Run], wp: list[Run], noop: list[Run], cores: int) -> list[str]:
+    """The default kit against WeasyPrint alone: CPU with one job, wall time with the default jobs, no-op."""
+    cpu1, cpu_wp = median([r.cpu for r in ours1]), median([r.cpu for r in wp])
+    wall, wall_wp = median([r.wall for r in ours]), median([r.wall for r in wp])
+    wall_noop = median([r.wall for r in noop])
+    return [
+        ratio_row("Overhead over WeasyPrint alone, CPU time (cold `--force --jobs 1` / same final HTML)",
+                  cpu1 / cpu_wp, f"<= {OVERHEAD_MAX}x", cpu1 / cpu_wp <= OVERHEAD_MAX,
+                  f"{cpu1:.1f} s / {cpu_wp:.1f} s CPU"),
+        ratio_row(f"Cold build wall time, default jobs ({cores}) / WeasyPrint alone in one process",
+                  wall / wall_wp, f"<= {COLD_WALL_MAX}x", wall / wall_wp <= COLD_WALL_MAX,
+                  f"{wall:.1f} s / {wall_wp:.1f} s"),
+        ratio_row("No-op rebuild / cold build, wall time", wall_noop / wall, f"<= {NOOP_MAX}x",
+                  wall_noop / wall <= NOOP_MAX, f"{wall_noop:.2f} s"),
+    ]
+
+
+def stop_row(tmp: Path, reps: int) -> str:
+    stops = []
+    for i in range(reps):
+        log(f"Ctrl-C during a cold build ({i + 1}/{reps})")
+        stops.append(stop_time(tmp / "stopped"))
+    stop = median(stops)
+    return (f"| Ctrl-C during a cold build, signal to exit of every process | {stop:.2f} s | "
+            f"<= {STOP_MAX_S:g} s | {'met' if stop <= STOP_MAX_S else '**NO**'} | slowest {max(stops):.2f} s |")
+
+
+PARTS = ("kit", "stop", "web", "deck", "batch")  # kit: overhead, cold build, no-op, layout passes, PDF sizes
+
+
+def _parts(parser, only: str | None) -> set[str]:
+    if only is None:
+        return set(PARTS)
+    wanted = {part.strip() for part in only.split(",") if part.strip()}
+    if not wanted or wanted - set(PARTS):
+        parser.error(f"--only takes some of {', '.join(PARTS)}")
+    return wanted
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--reps", type=int, default=3, metavar="N", help="runs of each measurement (default 3)")
-    reps = max(1, p.parse_args(argv).reps)
+    p.add_argument("--only", metavar="A,B", help=f"measure only these parts: {', '.join(PARTS)} (default: all)")
+    args = p.parse_args(argv)
+    reps = max(1, args.reps)
+    parts = _parts(p, args.only)
     cores = os.cpu_count() or 1
     started = time.perf_counter()
     rows: list[str] = []
@@ -242,15 +284,17 @@ def main(argv=None) -> int:
         out, html, alone = tmp / "out", tmp / "html", tmp / "alone"
         alone.mkdir()
 
-        log("warm-up build, dumping each product's final HTML")
-        first = run(generate("--force", "--jobs", 1, "--out", out), env={"KIT_DUMP_HTML": html})
-        built = products_built(first.stdout)
-        if len(list(html.glob("*.html"))) != len(built):
-            raise RuntimeError(f"the kit dumped {len(list(html.glob('*.html')))} HTML files for {len(built)} products")
-        run([sys.executable, "-c", WEASYPRINT_ALONE, html, alone])  # warm-up of that side
+        if "kit" in parts:
+            log("warm-up build, dumping each product's final HTML")
+            first = run(generate("--force", "--jobs", 1, "--out", out), env={"KIT_DUMP_HTML": html})
+            built = products_built(first.stdout)
+            if len(list(html.glob("*.html"))) != len(built):
+                raise RuntimeError(f"the kit dumped {len(list(html.glob('*.html')))} HTML files for "
+                                   f"{len(built)} products")
+            run([sys.executable, "-c", WEASYPRINT_ALONE, html, alone])  # warm-up of that side
 
         ours1, ours, wp, noop, passes = [], [], [], [], {}
-        for i in range(reps):
+        for i in range(reps if "kit" in parts else 0):
             log(f"default kit: --jobs 1, WeasyPrint alone, default jobs, no-op ({i + 1}/{reps})")
             r = run(generate("--force", "--jobs", 1, "--verbose", "--out", out))
             ours1.append(r)
@@ -264,42 +308,26 @@ def main(argv=None) -> int:
                 raise RuntimeError(f"no-op rebuild rendered again: {rebuilt[0]}")
             noop.append(n)
 
-        cpu1, cpu_wp = median([r.cpu for r in ours1]), median([r.cpu for r in wp])
-        wall, wall_wp = median([r.wall for r in ours]), median([r.wall for r in wp])
-        wall_noop = median([r.wall for r in noop])
-        rows.append(ratio_row("Overhead over WeasyPrint alone, CPU time (cold `--force --jobs 1` / same final HTML)",
-                              cpu1 / cpu_wp, f"<= {OVERHEAD_MAX}x", cpu1 / cpu_wp <= OVERHEAD_MAX,
-                              f"{cpu1:.1f} s / {cpu_wp:.1f} s CPU"))
-        rows.append(ratio_row(f"Cold build wall time, default jobs ({cores}) / WeasyPrint alone in one process",
-                              wall / wall_wp, f"<= {COLD_WALL_MAX}x", wall / wall_wp <= COLD_WALL_MAX,
-                              f"{wall:.1f} s / {wall_wp:.1f} s"))
-        rows.append(ratio_row("No-op rebuild / cold build, wall time", wall_noop / wall, f"<= {NOOP_MAX}x",
-                              wall_noop / wall <= NOOP_MAX, f"{wall_noop:.2f} s"))
+        if "kit" in parts:
+            rows += kit_rows(ours1, ours, wp, noop, cores)
+        if "stop" in parts:
+            rows.append(stop_row(tmp, reps))
+        if "web" in parts:
+            log(f"web page: rebuild after a new school name ({reps} runs)")
+            rows.append(web.row(reps))
+        if "deck" in parts:
+            rows += deck_rows(sys.modules[__name__], tmp, reps)  # benchmarks/deck.py
+        if "batch" in parts:
+            from batch import batch_rows  # a batch of personalised kits against one (benchmarks/batch.py)
 
-        stops = []
-        for i in range(reps):
-            log(f"Ctrl-C during a cold build ({i + 1}/{reps})")
-            stops.append(stop_time(tmp / "stopped"))
-        stop = median(stops)
-        rows.append(f"| Ctrl-C during a cold build, signal to exit of every process | {stop:.2f} s | "
-                    f"<= {STOP_MAX_S:g} s | {'met' if stop <= STOP_MAX_S else '**NO**'} | "
-                    f"slowest {max(stops):.2f} s |")
-
-        log(f"web page: rebuild after a new school name ({reps} runs)")
-        rows.append(web.row(reps))
-
-        rows += deck_rows(sys.modules[__name__], tmp, reps)  # benchmarks/deck.py
-
-        from batch import batch_rows  # a batch of personalised kits against one (benchmarks/batch.py)
-
-        rows += batch_rows(tmp, reps)
-
-        for product, runs in passes.items():
-            f = runs[0]
-            rows.append(f"| Layout passes: {product} | {f['passes']} | | | {f['laid_out']} pages laid out for "
-                        f"{f['pages']}, {median([r['layout_s'] for r in runs]):.2f} s |")
-        for pdf in sorted((out / PACK.name).glob("*.pdf")):
-            rows.append(f"| PDF size: {pdf.stem} | {pdf.stat().st_size / 1024:.1f} KiB | | | |")
+            rows += batch_rows(tmp, reps)
+        if "kit" in parts:
+            for product, runs in passes.items():
+                f = runs[0]
+                rows.append(f"| Layout passes: {product} | {f['passes']} | | | {f['laid_out']} pages laid out for "
+                            f"{f['pages']}, {median([r['layout_s'] for r in runs]):.2f} s |")
+            for pdf in sorted((out / PACK.name).glob("*.pdf")):
+                rows.append(f"| PDF size: {pdf.stem} | {pdf.stat().st_size / 1024:.1f} KiB | | | |")
 
     total = time.perf_counter() - started
     print(f"findings-kit benchmark, {time.strftime('%Y-%m-%d')}, {cores} cores, median of {reps} runs, "

@@ -298,6 +298,41 @@ def _recorder(snapshot, loaded, products):
     return on_done
 
 
+def _build(parser, argv, args, options, products, pool) -> int:
+    """Read the pack and build (or, with --batch or --watch, hand over); the exit status."""
+    from .build import Status, build_kit
+    from .pack import load_pack
+
+    snapshot = _build_start(parser, argv, args)
+    loaded = load_pack(args.content)
+    on_done = _recorder(snapshot, loaded, products)
+    pack = loaded.pack
+    out = args.out / pack.id
+    failures = {Status.ERROR: 0, Status.INTERNAL: 0}
+
+    def report(result):
+        if result.status.written or result.status == Status.SKIPPED:
+            print(_line(result, args.verbose), flush=True)
+        else:
+            failures[result.status] += 1
+            label = "error" if result.status == Status.ERROR else "internal error"
+            print(printable(f"{label}: {result.product}: {result.message}"), file=sys.stderr)
+
+    if args.batch:
+        return _batch(args, loaded, products, options)
+    if args.watch:
+        return _watch(args, out, products, options, report)
+    results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
+                        on_result=report, loaded=loaded, on_wait=lambda: _waiting(out), on_done=on_done, pool=pool)
+    for line in _unprinted(pack, products, results):
+        print(line, file=sys.stderr)
+    if args.preview:
+        _previews(results)
+    if failures[Status.INTERNAL]:
+        return EXIT_INTERNAL
+    return EXIT_BAD_INPUT if failures[Status.ERROR] else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGTERM"):
         # SIGTERM (a service manager, `kill`) stops a build as Ctrl-C does
@@ -312,39 +347,17 @@ def main(argv: list[str] | None = None) -> int:
         parser = _parser()
         args = parser.parse_args(argv)
         args.content = content_path(args.content)
-        from .build import Status, build_kit, select
-        from .pack import load_pack
+        from .build import select
 
         options = _options(args)
         products = select(args.only)
-        snapshot = _build_start(parser, argv, args)
-        loaded = load_pack(args.content)
-        on_done = _recorder(snapshot, loaded, products)
-        pack = loaded.pack
-        out = args.out / pack.id
-        failures = {Status.ERROR: 0, Status.INTERNAL: 0}
+        if args.batch or args.watch:
+            return _build(parser, argv, args, options, products, None)
+        from .build.pool import early
 
-        def report(result):
-            if result.status.written or result.status == Status.SKIPPED:
-                print(_line(result, args.verbose), flush=True)
-            else:
-                failures[result.status] += 1
-                label = "error" if result.status == Status.ERROR else "internal error"
-                print(printable(f"{label}: {result.product}: {result.message}"), file=sys.stderr)
-
-        if args.batch:
-            return _batch(args, loaded, products, options)
-        if args.watch:
-            return _watch(args, out, products, options, report)
-        results = build_kit(args.content, out, products, options, force=args.force, jobs=args.jobs,
-                            on_result=report, loaded=loaded, on_wait=lambda: _waiting(out), on_done=on_done)
-        for line in _unprinted(pack, products, results):
-            print(line, file=sys.stderr)
-        if args.preview:
-            _previews(results)
-        if failures[Status.INTERNAL]:
-            return EXIT_INTERNAL
-        return EXIT_BAD_INPUT if failures[Status.ERROR] else EXIT_OK
+        # the workers start (and load the renderer) while this process reads the pack
+        with early(args.jobs, len(products)) as pool:
+            return _build(parser, argv, args, options, products, pool)
     except KitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -4,8 +4,12 @@ what is queued and stops the workers."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -14,6 +18,71 @@ from .signals import interrupts_heard, worker_start
 from .worker import render_product
 
 STOP_SECONDS = 1.5  # how long stopped workers get to clean up before they are killed
+
+
+def _context():
+    """How a worker starts. A fork shares this process's imports (the kit, the
+    pack's models) and starts in milliseconds, where a fresh interpreter takes
+    about half a second; it is safe only before WeasyPrint loads its C
+    libraries (fontconfig, Pango, GLib keep state and locks a child must not
+    inherit) and while this process runs a single thread. Otherwise, spawn."""
+    if ("fork" in multiprocessing.get_all_start_methods() and "weasyprint" not in sys.modules
+            and threading.active_count() == 1):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class Workers(ProcessPoolExecutor):
+    """The build's own worker processes, all started at once (`start`): the
+    command line starts them while the pack loads, so that they are ready
+    (WeasyPrint imported, see `signals.worker_start`) when the first product
+    is. Stopped, not waited for, on an interrupt or when no task came."""
+
+    def __init__(self, workers: int):
+        super().__init__(max_workers=workers, mp_context=_context(), initializer=worker_start,
+                         initargs=(os.getpid(),))
+        self.used = False
+
+    def start(self) -> Workers:
+        # Ctrl-C and SIGTERM wait while the workers are made: a child gets its own
+        # handlers first thing (`worker_start`, which unblocks them), and this process
+        # takes a signal that came meanwhile once they are made.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            for _ in range(self._max_workers):  # one process each (spawned ones start on demand)
+                super().submit(os.getpid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return self
+
+    def submit(self, *args, **kwargs):
+        self.used = True
+        return super().submit(*args, **kwargs)
+
+    def close(self) -> None:
+        """At the end of a build: wait for the workers to exit, or stop them when they had nothing to do."""
+        if self.used:
+            self.shutdown()
+        else:
+            stop(self)
+
+
+@contextlib.contextmanager
+def early(jobs: int | None, products: int):
+    """The command line's workers, started now when the build will want more
+    than one (more than one job and more than one product), else None; at the
+    end they are waited for, or stopped at once on an error or an interrupt."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or products <= 1:
+        yield None
+        return
+    pool = Workers(min(jobs, products)).start()
+    try:
+        yield pool
+    except BaseException:
+        stop(pool)
+        raise
+    pool.close()
 
 
 def _completed(pool, tasks: list[Task]):
@@ -43,13 +112,20 @@ def stop(pool: ProcessPoolExecutor) -> None:
 def render_all(tasks: list[Task], jobs: int | None, pool=None):
     """Render each task; yields (task index, Result)
     as each finishes. One job or one task: in this process; otherwise a pool,
-    or the caller's own `pool` (a server keeps one, its workers warm).
+    or the caller's own `pool` (a server keeps one, its workers warm; the
+    command line starts its `Workers` early).
 
     Closing the generator early (an interrupt, an error in the caller) cancels
-    the queued tasks and stops the workers before it returns.
+    the queued tasks and stops the workers before it returns (a server's pool
+    is the server's to stop).
     """
     if pool is not None:
-        yield from _completed(pool, tasks)
+        try:
+            yield from _completed(pool, tasks)
+        except BaseException:
+            if isinstance(pool, Workers):
+                stop(pool)
+            raise
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(tasks) <= 1:
@@ -59,10 +135,7 @@ def render_all(tasks: list[Task], jobs: int | None, pool=None):
                 yield index, render_product(task)
             heard.check()
         return
-    # spawn: forking a process that has loaded WeasyPrint's C libraries is unsafe
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=worker_start,
-                               initargs=(os.getpid(),))
+    pool = Workers(min(jobs, len(tasks))).start()
     try:
         yield from _completed(pool, tasks)
     except BaseException:

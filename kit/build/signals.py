@@ -126,8 +126,16 @@ def _watch_parent(parent: int) -> None:
 
 def worker_start(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the main process decides and stops
-    # the workers with SIGTERM, so that each stops in the same, clean way.
+    # the workers with SIGTERM, so that each stops in the same, clean way. The
+    # main process blocked both while it started this one (`pool.Workers.start`).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     # the parent is named by the main process: it may have died while this one started
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    # Ready for the first task before it comes: the command line starts its
+    # workers while it loads the pack, so the renderer loads meanwhile.
+    try:
+        from .. import render, sheets  # noqa: F401 - WeasyPrint, and what every card product uses
+    except ImportError:
+        pass  # said by the first task that needs it, as a failure of that task
