@@ -155,6 +155,7 @@ def render_fitted(
     pages_of: Callable[[set[str] | None], list[int]] | None = None,
     sizes: dict[str, float] | None = None,
     first: set[str] | None = None,
+    alone: Callable[[dict[str, float], set[str]], tuple[str, list[int | None]]] | None = None,
 ):
     """Lay out, shrink what overflows, lay out again; fail where the floor is reached.
 
@@ -179,6 +180,12 @@ def render_fitted(
     at the same sizes and the pages already laid out are kept. The sizes
     chosen are those of laying out the whole deck first whenever the card
     that needs the smallest size is among them.
+
+    `alone(sizes, first)`, when given, makes that probe cheaper: the HTML of
+    the pages holding those boxes with nothing else on them, and per page
+    the index of the deck's page it is whole (it held nothing else), or None.
+    Only whole pages are kept when nothing shrank; the sizes chosen are the
+    same (each box is laid out where it is, by itself).
     """
     from . import render  # WeasyPrint loads only when something is rendered
 
@@ -191,16 +198,22 @@ def render_fitted(
     head = pages_of(first) if first and fit is not None and pages_of is not None else []
     if head:
         max_rounds += 1  # the probe's shrink is a round of its own
-        ahead = render._layout(html(head))
+        if alone is not None:
+            probe_html, whole = alone(sizes, first)
+            ahead = render._layout(_break_words(probe_html, broken))
+        else:
+            ahead, whole = render._layout(html(head)), head
         found = _found(ahead)
         if found:
             _shrink(found, sizes, fit, broken, describe)
-            head = []  # laid out again with the rest, at the new sizes
+        # kept: the probe's pages that are the deck's own, when nothing shrank
+        ahead_laid = {} if found else {i: page for i, page in zip(whole, ahead.pages, strict=True) if i is not None}
+        head = list(ahead_laid)  # the others are laid out with the rest (at the new sizes)
     if head:  # the likeliest cards fit as they are: the rest at the same sizes
         every = pages_of(None)
-        rest = [index for index in every if index not in head]
+        rest = [index for index in every if index not in ahead_laid]
         document = render._layout(html(rest)) if rest else ahead
-        laid = dict(zip(head, ahead.pages, strict=True)) | dict(zip(rest, document.pages if rest else [], strict=True))
+        laid = ahead_laid | dict(zip(rest, document.pages if rest else [], strict=True))
         pages = [laid[index] for index in every]
         probe = document.copy(pages)
     else:

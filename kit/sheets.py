@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import design, destinations, glyphs, imposition, repeats
+from . import design, destinations, glyphs, imposition, probing, repeats
 from .context import Built, Context
 from .fitting import Fit, render_fitted, sizes_for
 from .html import render_template
@@ -316,13 +316,15 @@ def build_cards(
         if sizes is None:
             sizes = {k: v for k, v in deck_sizes.items() if k != SHARED_PREFIX}
         kept, where = repeats.distinct(chunk)  # a back page repeated on every sheet is laid out once
+        first, few = probing.choose(kept, fit, _likeliest(kept, fit))
         document = render_fitted(
             lambda sizes, indexes=None: make_html(kept, sizes, indexes),
             fit,
             ctx.fit_error("card"),
             pages_of=lambda only: _pages_holding(kept, only),
             sizes=sizes,
-            first=_likeliest(kept, fit),
+            first=first,
+            alone=(lambda sizes, ids: probing.alone(kept, ids, lambda shown: make_html(shown, sizes))) if few else None,
         )
         destinations.add_corners(document)
         whole = getattr(document, "kit_html", None)

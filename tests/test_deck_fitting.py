@@ -1,9 +1,9 @@
 """A dialogue deck that must shrink is fitted from its likeliest cards first:
 laid out about once, not twice, to the very same pages.
 
-The cards holding (nearly) the most text are laid out first, on their own
-pages; the size they need is the size the whole deck gets, so the deck is
-laid out once at that size. The sizes chosen are those of laying out the
+The cards holding (nearly) the most text are laid out first, alone on their
+pages (with the about card, which has a size of its own); the size they need
+is the size the whole deck gets, so the deck is laid out once at that size. The sizes chosen are those of laying out the
 whole deck first, so the final HTML (what WeasyPrint prints) is the same.
 """
 
@@ -41,6 +41,11 @@ def test_a_deck_that_shrinks_is_laid_out_about_once_to_the_same_pages(tmp_path, 
     assert after.laid_out <= after.pages + 4  # the likeliest cards' pages, and the about card's again
 
 
-def test_a_deck_that_fits_is_laid_out_once(tmp_path, monkeypatch):
-    result, _ = _build(tmp_path, monkeypatch, "a6", Options(card_size="a6"), probe=True)
-    assert result.laid_out == result.pages  # the likeliest cards' pages are kept, the rest laid out beside them
+def test_a_deck_that_fits_is_laid_out_once_but_its_likeliest_cards(tmp_path, monkeypatch):
+    result, html = _build(tmp_path, monkeypatch, "a6", Options(card_size="a6"), probe=True)
+    _, whole_first = _build(tmp_path, monkeypatch, "a6-whole", Options(card_size="a6"), probe=False)
+    assert html == whole_first
+    # the likeliest cards (the two longest prompts) and the about card were laid out
+    # alone on their pages first; they fit, so the deck was laid out once beside them
+    assert result.passes == 2
+    assert result.laid_out <= result.pages + 3
