@@ -20,14 +20,18 @@ from .worker import render_product
 STOP_SECONDS = 1.5  # how long stopped workers get to clean up before they are killed
 
 
-def _context():
+def _context(renderer_unused: bool = False):
     """How a worker starts. A fork shares this process's imports (the kit, the
-    pack's models) and starts in milliseconds, where a fresh interpreter takes
-    about half a second; it is safe only before WeasyPrint loads its C
-    libraries (fontconfig, Pango, GLib keep state and locks a child must not
-    inherit) and while this process runs a single thread. Otherwise, spawn."""
-    if ("fork" in multiprocessing.get_all_start_methods() and "weasyprint" not in sys.modules
-            and threading.active_count() == 1):
+    pack's models, WeasyPrint) and starts in milliseconds, where a fresh
+    interpreter takes about a second to import them again. It is safe while
+    this process runs a single thread and WeasyPrint has not laid anything
+    out here: importing it loads its C libraries (GLib, Pango, HarfBuzz,
+    fontconfig) without starting a thread or keeping a font map, but once it
+    has laid out, fontconfig, Pango and GLib hold caches and locks that a
+    child must not inherit. `renderer_unused`: the caller imported WeasyPrint
+    itself, just now (`early`). Otherwise, spawn."""
+    if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and (renderer_unused or "weasyprint" not in sys.modules)):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
@@ -38,8 +42,8 @@ class Workers(ProcessPoolExecutor):
     (WeasyPrint imported, see `signals.worker_start`) when the first product
     is. Stopped, not waited for, on an interrupt or when no task came."""
 
-    def __init__(self, workers: int):
-        super().__init__(max_workers=workers, mp_context=_context(), initializer=worker_start,
+    def __init__(self, workers: int, renderer_unused: bool = False):
+        super().__init__(max_workers=workers, mp_context=_context(renderer_unused), initializer=worker_start,
                          initargs=(os.getpid(),))
         self.used = False
 
@@ -69,14 +73,20 @@ class Workers(ProcessPoolExecutor):
 
 @contextlib.contextmanager
 def early(jobs: int | None, products: int):
-    """The command line's workers, started now when the build will want more
-    than one (more than one job and more than one product), else None; at the
-    end they are waited for, or stopped at once on an error or an interrupt."""
+    """The command line's workers, started now, before the pack is read, when
+    the build will want more than one (more than one job and more than one
+    product), else None; at the end they are waited for, or stopped at once on
+    an error or an interrupt."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or products <= 1:
         yield None
         return
-    pool = Workers(min(jobs, products)).start()
+    # The renderer loads here, once, and the workers fork with it (see `_context`);
+    # where they cannot fork, each loads it as it starts (`signals.worker_start`).
+    unused = "weasyprint" not in sys.modules and threading.active_count() == 1
+    from .. import render, sheets  # noqa: F401 - WeasyPrint, and what every card product uses
+
+    pool = Workers(min(jobs, products), renderer_unused=unused).start()
     try:
         yield pool
     except BaseException:
