@@ -134,6 +134,9 @@ def build_kit(
         todo: list[Task] = []
         shared = shared_digest()
         told: set[str] = set()  # unprintable items already named: each is reported once
+        # one process renders a deck's parts one after another (`worker._write_whole`):
+        # a task per part only pays in a pool
+        parallel = pool is not None or (jobs or os.cpu_count() or 1) > 1
         for product_id in products:
             settled = _unprintable(loaded, product_id, told)
             key = ""
@@ -144,7 +147,8 @@ def build_kit(
                 if on_result:
                     on_result(settled)
             else:
-                todo += deck_tasks(Task(loaded, out, product_id, options, key))
+                task = Task(loaded, out, product_id, options, key)
+                todo += deck_tasks(task) if parallel else [task]
         held: list[Result] = []  # the guide's, until the others are in (see below)
 
         def done(_, result):
@@ -155,7 +159,7 @@ def build_kit(
             if on_result:
                 on_result(result)
 
-        if pool is not None or (jobs or os.cpu_count() or 1) > 1:
+        if parallel:
             todo = longest_first(out, todo)
         render_tasks(todo, jobs, done, pool)
         # The guide says what to print. It is rendered with the others, for the
