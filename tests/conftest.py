@@ -60,6 +60,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if not CHROMIUM.exists():
                 item.add_marker(missing)
+    # The long tests first: pytest-xdist's workers then end on short ones together, instead of
+    # one waiting while the other finishes a build that started last.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("install")))
 
 
 @pytest.fixture(scope="session")
