@@ -348,20 +348,20 @@ def test_the_mat_has_a_zone_per_category_that_holds_its_cards(tmp_path, size, pa
         assert contains(printed, category.label) and contains(printed, category.question)
 
 
-def test_the_guide_gives_each_step_its_clock_time_from_start(tmp_path):
-    out = build(DEFAULT_PACK, tmp_path, "dialogue-cards,sort-cards,sort-mat,worksheet,results-sheet,guide",
-                values=(("start", "13:30"),))
+def test_the_guide_gives_each_step_its_clock_time_from_start(marked_kit, default_kit):
+    out, options = marked_kit  # every product, --set start=13:47
     guide = text(out / "guide.pdf")
     rows = re.findall(r"(\d{1,2}):(\d{2})\s*(\d+)\s*min", guide)
     clocks = [int(h) * 60 + int(m) for h, m, _ in rows]
     minutes = [int(n) for _, _, n in rows]
-    assert clocks[0] == 13 * 60 + 30 and len(rows) >= 5
+    assert dict(options.values)["start"] == "13:47"
+    assert clocks[0] == 13 * 60 + 47 and len(rows) >= 5
     for before, after, spent in zip(clocks, clocks[1:-1], minutes):
         assert after == before + spent
     assert minutes[-1] == sum(minutes[:-1])  # the total row: what the steps add up to
     assert clocks[-1] == clocks[0] + minutes[-1]  # and the time the session ends
 
-    plain = text(build(DEFAULT_PACK, tmp_path / "plain", "sort-cards,guide") / "guide.pdf")
+    plain = text(default_kit / "guide.pdf")  # no start given
     assert not re.search(r"\d{1,2}:\d{2}\s*\d+\s*min", plain)
 
 
