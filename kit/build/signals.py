@@ -9,9 +9,11 @@ that was swallowed is raised again until it reaches the kit's code.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing.util
 import os
 import random
 import signal
+import sys
 import threading
 import time
 
@@ -47,7 +49,23 @@ def _on_sigterm(signum, frame):
     # a stop that was swallowed comes again, and the third one ends the process.
     if _busy and _stops < 3:
         raise Cancelled()
-    os._exit(EXIT_INTERRUPTED)
+    exit_now(EXIT_INTERRUPTED)
+
+
+def _remove_fonts() -> None:
+    """WeasyPrint copies the fonts a document names into a temporary folder of
+    its font configuration, removed when that is collected: a worker ends with
+    os._exit, which collects nothing, so it removes the folder itself."""
+    render = sys.modules.get("kit.render")
+    config = getattr(render, "_FONT_CONFIG", None)
+    if config is not None:
+        config.__del__()  # WeasyPrint's own clean-up (it may run again at collection: harmless)
+
+
+def exit_now(status: int) -> None:
+    """End this worker at once (a stop), its temporary fonts removed."""
+    _remove_fonts()
+    os._exit(status)
 
 
 class _Heard:
@@ -133,6 +151,8 @@ def worker_start(parent: int) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     # the parent is named by the main process: it may have died while this one started
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    # run as the worker returns (a forked one ends with os._exit, after its finalizers)
+    multiprocessing.util.Finalize(None, _remove_fonts, exitpriority=10)
     # Ready for the first task before it comes: the command line starts its
     # workers while it loads the pack, so the renderer loads meanwhile.
     try:

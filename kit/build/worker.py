@@ -16,7 +16,7 @@ from ..pagecache import keeping
 from ..products import get
 from .records import remember
 from .results import Result, Task
-from .signals import Cancelled, rendering
+from .signals import Cancelled, exit_now, rendering
 
 
 def render_product(task: Task) -> Result:
@@ -49,7 +49,7 @@ def render_product(task: Task) -> Result:
         except KitError as exc:
             return Result.refused(task.product, exc)
         except Cancelled:
-            os._exit(EXIT_INTERRUPTED)  # the .part file is gone; nothing half-written stays
+            exit_now(EXIT_INTERRUPTED)  # the .part file is gone; nothing half-written stays
         except Exception as exc:  # reported as an internal failure, exit 1
             if os.environ.get("KIT_DEBUG"):
                 raise
