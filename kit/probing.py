@@ -6,11 +6,8 @@ deck that must shrink lays out a few cards twice, not whole sheets."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .fitting import Fit
-    from .sheets import Page
+from .fitting import Fit
 
 # The likeliest cards (and those of a size of their own) are probed alone when
 # they are at most one in this many of the deck's cards; more, and their pages
@@ -18,8 +15,9 @@ if TYPE_CHECKING:
 PROBED_ALONE = 4
 
 
-def choose(pages: list[Page], fit: Fit, likeliest: set[str]) -> tuple[set[str], bool]:
-    """`render_fitted`'s `first`, and whether it is probed alone (`alone`).
+def choose(pages: list, fit: Fit, likeliest: set[str]) -> tuple[set[str], bool]:
+    """`render_fitted`'s `first` among a deck's pages (`sheets.Page`), and
+    whether it is probed alone (`alone`).
     Probed alone, the cards of a size of their own (the kit's about card)
     come with the likeliest: one that must shrink then shrinks before the
     deck is laid out, not after it."""
@@ -30,7 +28,7 @@ def choose(pages: list[Page], fit: Fit, likeliest: set[str]) -> tuple[set[str], 
     return likeliest | own, True
 
 
-def alone(pages: list[Page], fit_ids: set[str], make_html) -> tuple[str, list[int | None]]:
+def alone(pages: list, fit_ids: set[str], make_html) -> tuple[str, list[int | None]]:
     """`render_fitted`'s `alone`: the HTML (`make_html(pages)`) of the front
     pages holding these cards with only them on each; and per page, its index
     among `pages` when it held nothing else (then it is that page, whole)."""
