@@ -38,6 +38,9 @@ BLANK = "&#160;"  # one line of the stamp's type, no words
 NEUTRAL = ("; position: static; display: block; float: none; transform: none; width: auto; height: auto;"
            " min-width: 0; max-width: none; min-height: 0; max-height: none; margin: 0; padding: 0; border: 0;"
            " break-before: auto; break-after: auto; break-inside: auto; columns: auto")
+# What an ancestor's own style says about where it is, which the layer leaves out.
+PLACING = {"left", "top", "right", "bottom", "inset", "width", "height", "transform", "transform-origin", "margin",
+           "padding", "position"}
 
 
 def has_stamps(html: str) -> bool:
@@ -56,23 +59,24 @@ def lay_out(html: str, layout, layout_layer):
     boxes = _stamp_boxes(base, len(found))
     if boxes is None:
         return layout(html)
-    layer = layout_layer(_layer_html(html, found, boxes))
-    lines = _stamp_boxes(layer, len(found))
-    if lines is None:
+    layer_html, laid = _layer_html(html, found, boxes)
+    layer = _stamp_boxes(layout_layer(layer_html), None)
+    if layer is None or set(layer) != set(laid.values()):
         return layout(html)
-    heights = {i: lines[i][2].height for i in range(len(found))}
-    if not _same(boxes, heights):
+    lines = {index: layer[laid[index]][2] for index in laid}
+    heights = {i: lines[i].height for i in laid if not _same(boxes[i][2].height, lines[i].height)}
+    if heights:  # the common pages again, with the heights the words take (kept for the next row too)
         base = layout(_common(html, found, heights))
         boxes = _stamp_boxes(base, len(found))
-        if boxes is None or not _same(boxes, heights):
+        if boxes is None or not all(_same(boxes[i][2].height, lines[i].height) for i in laid):
             return layout(html)
-    if any(abs(boxes[i][2].width - lines[i][2].width) > SAME_PX for i in heights):
+    if not all(_same(boxes[i][2].width, lines[i].width) for i in laid):
         return layout(html)
     return _stamped(base, boxes, lines)
 
 
-def _same(boxes, heights: dict[int, float]) -> bool:
-    return all(abs(boxes[i][2].height - height) <= SAME_PX for i, height in heights.items())
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_PX
 
 
 def _common(html: str, found, heights: dict[int, float] | None = None) -> str:
@@ -84,16 +88,17 @@ def _common(html: str, found, heights: dict[int, float] | None = None) -> str:
         tag, attrs, rest = match["tag"], match["attrs"], match["rest"]
         if "style=" in attrs + rest:
             raise ValueError(f"a stamp has a style of its own: {match.group(0)[:80]!r}")
-        style = f' style="height: {heights[index]!r}px"' if heights else ""
+        style = f' style="height: {heights[index]!r}px"' if heights and index in heights else ""
         out.append(f'<{tag}{attrs} {MARK}="{index}"{rest}{style}>{BLANK}</{tag}>')
         last = match.end()
     out.append(html[last:])
     return "".join(out)
 
 
-def _stamp_boxes(document, count: int):
-    """{stamp index: (page index, path of child indexes from the page box, box)},
-    one box per stamp; None when a stamp is missing or split."""
+def _stamp_boxes(document, count: int | None):
+    """{stamp index: (page index, path of child indexes from the page box, box,
+    elements above it)}, one box per stamp; None when a stamp is split or
+    (`count` given) missing."""
     found: dict[int, tuple] = {}
     for page_index, page in enumerate(document.pages):
         for path, box, chain in _marked(page._page_box, (), ()):
@@ -101,7 +106,7 @@ def _stamp_boxes(document, count: int):
             if index in found or not hasattr(box, "content_box_x"):
                 return None
             found[index] = (page_index, path, box, chain)
-    return found if len(found) == count else None
+    return found if count is None or len(found) == count else None
 
 
 def _marked(box, path, chain):
@@ -118,29 +123,28 @@ def _marked(box, path, chain):
         yield from _marked(inner, path + (position,), below)
 
 
-def _layer_html(html: str, found, boxes) -> str:
+def _layer_html(html: str, found, boxes) -> tuple[str, dict[int, int]]:
     """The stamp layer: the document's head, then each stamp in copies of its
-    ancestors, at the width of its box on the common pages."""
+    ancestors, at the width of its box on the common pages; and for each
+    stamp, the one laid out for it. Stamps alike in words, width and the type
+    their ancestors give them (the school on every back of a deck) are laid
+    out once."""
     body = html.find("<body")
     start = html.find(">", body) + 1
-    tree: dict = {}  # element id -> (open tag, close tag, subtree, [stamps]) in document order
+    chains: dict[str, int] = {}  # a stamp's HTML in the layer (its number left out) -> the stamp laid out
+    laid: dict[int, int] = {}
     for index, match in enumerate(found):
         box, chain = boxes[index][2], boxes[index][3]
-        level = tree
-        for element in chain:
-            key = id(element)
-            if key not in level:
-                level[key] = (_open(element), f"</{_tag(element)}>", {}, [])
-            level = level[key][2]
         style = (f"width: {box.width!r}px; box-sizing: content-box; position: static; float: none; height: auto;"
                  " min-height: 0; max-height: none; min-width: 0; max-width: none; break-inside: avoid")
-        level[("stamp", index)] = (f'<{match["tag"]}{match["attrs"]} {MARK}="{index}"{match["rest"]} style="{style}">'
-                                   f'{match["words"]}</{match["tag"]}>', "", {}, [])
-    return html[:start] + _emit(tree) + "</body></html>"
-
-
-def _emit(level: dict) -> str:
-    return "".join(open_tag + _emit(children) + close for open_tag, close, children, _ in level.values())
+        opened = "".join(_open(element) for element in chain)
+        closed = "".join(f"</{_tag(element)}>" for element in reversed(chain))
+        stamp = (f'<{match["tag"]}{match["attrs"]} {MARK}="{{}}"{match["rest"]} style="{style}">'
+                 f'{match["words"]}</{match["tag"]}>')
+        key = opened + stamp + closed
+        laid[index] = chains.setdefault(key, index)
+    text = "".join(key.replace(f'{MARK}="{{}}"', f'{MARK}="{index}"', 1) for key, index in chains.items())
+    return html[:start] + text + "</body></html>", laid
 
 
 def _tag(element) -> str:
@@ -148,13 +152,18 @@ def _tag(element) -> str:
 
 
 def _open(element) -> str:
+    """An ancestor's start tag in the layer: its attributes but those that
+    name it (its id, the card it holds: the stylesheets select none of them;
+    `data-fit` stays, which the fitting's rules select), its style without
+    where it is placed."""
     attrs = []
     for name, value in element.attrib.items():
         name = str(name).rpartition("}")[2]
-        if name == "style":
-            continue
-        attrs.append(f' {name}="{escape(str(value), quote=True)}"')
-    style = escape((element.get("style") or "") + NEUTRAL, quote=True)
+        if name not in ("style", "id") and (not name.startswith("data-") or name == "data-fit"):
+            attrs.append(f' {name}="{escape(str(value), quote=True)}"')
+    kept = [rule for rule in (element.get("style") or "").split(";")
+            if rule.partition(":")[0].strip().lower() not in PLACING]
+    style = escape(";".join(kept) + NEUTRAL, quote=True)
     return f'<{_tag(element)}{"".join(attrs)} style="{style}">'
 
 
@@ -164,13 +173,14 @@ def _stamped(base, boxes, lines):
 
     roots = {}
     for index, (page_index, path, box, _) in boxes.items():
-        line_box = lines[index][2]
+        line_box = lines[index]
         dx = box.content_box_x() - line_box.content_box_x()
         dy = box.content_box_y() - line_box.content_box_y()
-        for child in line_box.children:
+        children = [child.deepcopy() for child in line_box.children]  # one laid-out stamp may serve several
+        for child in children:
             child.translate(dx, dy)
         stamped = box.copy()
-        stamped.children = list(line_box.children)
+        stamped.children = children
         root = roots.get(page_index, base.pages[page_index]._page_box)
         roots[page_index] = _replace(root, path, stamped)
     pages = [Page(roots[i]) if i in roots else page for i, page in enumerate(base.pages)]
