@@ -57,31 +57,38 @@ def test_stamped_pages_write_the_bytes_of_the_words_laid_out_in_the_flow(tmp_pat
 
 
 def test_a_stamp_that_takes_another_height_lays_its_pages_out_again(tmp_path, monkeypatch):
-    """A school that wraps on the worksheet (two lines where the others take
-    one) moves what follows down, as it would in the flow."""
+    """A team name that wraps on the worksheet (two lines where a short one
+    takes one) moves what follows down, as it would in the flow."""
+    from kit.context import Context, Options
     from kit.fitting import measure
     from kit.pack import load_pack
     from kit.products import get
-    from kit.context import Context, Options
 
     loaded = load_pack(DEFAULT_PACK)
+    long_team = (("team", "Werkgroep leerlingenbegeleiding onderbouw"),)
 
-    def intro_top(school: str) -> float:
-        built = get("worksheet").build(Context(loaded, Options(values=(("school", school),))))
+    def intro_top(values) -> float:
+        built = get("worksheet").build(Context(loaded, Options(values=values)))
         return measure(built.document.lay_out(0), "p", "intro")[0][1]
 
-    short, long = intro_top("De Linde"), intro_top("Openbare basisschool De Regenboog Noord")
-    assert long > short + 3  # one more line of the field's type, in mm
-    stamped, _ = _render(tmp_path / "a", DEFAULT_PACK, "worksheet", (("school", "Openbare basisschool De Regenboog Noord"),),
-                         {}, monkeypatch, whole=False)
-    whole, _ = _render(tmp_path / "b", DEFAULT_PACK, "worksheet", (("school", "Openbare basisschool De Regenboog Noord"),),
-                       {}, monkeypatch, whole=True)
-    assert stamped == whole
+    assert intro_top(long_team) > intro_top((("team", "Team A"),)) + 1  # the field grew by a line, in mm
+    stamped, count = _render(tmp_path / "a", DEFAULT_PACK, "worksheet", long_team, {}, monkeypatch, whole=False)
+    whole, _ = _render(tmp_path / "b", DEFAULT_PACK, "worksheet", long_team, {}, monkeypatch, whole=True)
+    assert count == 1 and stamped == whole
 
 
-def test_a_word_of_a_set_value_too_wide_for_its_stamp_is_named(tmp_path):
-    result = cli("--content", str(DEFAULT_PACK), "--out", str(tmp_path / "out"), "--only", "answer-key",
-                 "--set", "school=" + "W" * 70)
+def test_a_batch_row_whose_words_do_not_fit_their_stamp_is_named_and_the_others_build(tmp_path, small_pack):
+    """A school and a team of one word each, too long for the about card's
+    event line (whose type the deck's fitting sets) even broken anywhere:
+    that row's deck stops with one line naming the option; the other row's
+    deck is stamped onto the same sheets."""
+    csv = tmp_path / "schools.csv"
+    csv.write_text(f"school,team\nDe Linde,Team A\n{'W' * 60},{'M' * 60}\n", encoding="utf-8")
+    result = cli("--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards",
+                 "--batch", str(csv))
     assert result.returncode == 2, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "--set school=" in lines[0], result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: line 3: dialogue-cards:") and "--set school=" in errors[0]
+    assert "pack.yaml" not in errors[0]
+    decks = list((tmp_path / "out").glob("*/de-linde-team-a/dialogue-cards.pdf"))
+    assert len(decks) == 1 and contains(text(decks[0]), "De Linde · Team A")
