@@ -13,6 +13,8 @@ import pytest
 from conftest import DEFAULT_PACK, cli
 from pdfread import contains, text
 
+pytestmark = pytest.mark.slow  # each product built twice
+
 DATA = Path(__file__).resolve().parent / "data"
 # a school long enough for the about card's event line to take two lines
 VALUES = (("school", "Basisschool De Linde"), ("team", "Team A"), ("date", "2026-12-04"))
