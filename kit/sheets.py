@@ -326,7 +326,7 @@ def build_cards(
         )
         destinations.add_corners(document)
         whole = getattr(document, "kit_html", None)
-        document = repeats.expand(document, chunk, kept, where)
+        document = repeats.expand(document, chunk, kept, where, hollow=not ctx.options.pdf_variant)
         if whole is not None:  # KIT_DUMP_HTML: the HTML of every page, as WeasyPrint alone would lay it out
             document.kit_html = make_html(chunk, sizes)
         return document
