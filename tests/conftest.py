@@ -60,6 +60,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if not CHROMIUM.exists():
                 item.add_marker(missing)
+    # The long tests first: pytest-xdist's workers then end on short ones together, instead of
+    # one waiting while the other finishes a build that started last.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("install")))
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +89,35 @@ def default_kit(tmp_path_factory) -> Path:
         assert result.returncode == 0, result.stderr
 
     return shared_folder(tmp_path_factory, "default-kit", make) / "collectief-leren"
+
+
+# The --set keys the products print, each given a sentinel in `marked_kit`.
+KEYS = ("school", "team", "date", "facilitator", "name", "room", "start")
+
+
+def sentinel(key: str) -> str:
+    return "13:47" if key == "start" else f"Zq{key.capitalize()}Mark"  # a start time must be a time
+
+
+@pytest.fixture(scope="session")
+def marked_kit(tmp_path_factory):
+    """(output folder, Options): every product of the default pack with a sentinel for
+    each --set key (and the case cards from teamleren, in `cases/`: the default pack
+    has none), built once for all xdist workers."""
+    from kit.build import build_kit
+    from kit.context import Options
+    from kit.products import ids
+
+    options = Options(values=tuple((key, sentinel(key)) for key in KEYS))
+
+    def make(out):
+        results = build_kit(DEFAULT_PACK, out, list(ids()), options, jobs=2)
+        assert all(r.status == "built" or r.product == "case-cards" for r in results), \
+            [(r.product, r.message) for r in results]
+        cases = build_kit(TEAMLEREN, out / "cases", ["case-cards"], options, jobs=1)
+        assert cases[0].status == "built", cases[0].message
+
+    return shared_folder(tmp_path_factory, "marked-kit", make), options
 
 
 @pytest.fixture(scope="session")

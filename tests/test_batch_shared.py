@@ -12,6 +12,8 @@ import pytest
 from conftest import DEFAULT_PACK, run_cli
 from pdfread import text
 
+pytestmark = pytest.mark.slow  # batches of whole kits
+
 ROWS = [
     ("Basisschool De Linde", "Team A", "2026-12-04"),
     ("Het Anker", "Onderbouw", "2026-12-11"),

@@ -208,23 +208,20 @@ def _kill_during_a_write(args, out, product):
 
 
 def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repairs(small_pack, tmp_path):
-    # enough cards in both decks that writing each takes a while (a two-card deck is written in
-    # less time than the poll below can see); --jobs 1: the killed process is the writer
+    # enough cards that writing the deck takes a while (a two-card deck is written in less
+    # time than the poll below can see); --jobs 1: the killed process is the writer. Every
+    # product is written the same way (kit/build/worker.py), so one product stands for all.
     items = [{"id": f"s-{i}", "category": "drivers", "text": f"Statement number {i} about the team.", "source": "kit"}
              for i in range(150)]
     (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
-    questions = [{"id": f"d-{i}", "kind": "question", "question": f"Question number {i} for the team?", "source": "kit"}
-                 for i in range(72)]  # 36 pages, one chunk, as the sort deck
-    (small_pack / "dialogue.yaml").write_text(yaml.safe_dump(questions))
-    args = ["--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "dialogue-cards,sort-cards", "--jobs", "1"]
+    args = ["--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,alignment", "--jobs", "1"]
     assert cli(*args).returncode == 0
     out = tmp_path / "out" / "staff-wellbeing"
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
-    for product in ("dialogue-cards", "sort-cards"):  # each killed in a build of it alone: no wait for the other
-        part = _kill_during_a_write([*args[:4], "--only", product, "--jobs", "1"], out, product)
-        assert part.exists()  # the kill did interrupt a write ...
-        for pdf in out.glob("*.pdf"):  # ... and each PDF is still the old one or a whole new one
-            assert pdf.read_bytes() == before[pdf.name] or len(pypdf.PdfReader(pdf).pages) > 0
+    part = _kill_during_a_write([*args[:4], "--only", "sort-cards", "--jobs", "1"], out, "sort-cards")
+    assert part.exists()  # the kill did interrupt a write ...
+    for pdf in out.glob("*.pdf"):  # ... and each PDF is still the old one or a whole new one
+        assert pdf.read_bytes() == before[pdf.name] or len(pypdf.PdfReader(pdf).pages) > 0
     # break a cache record the way a killed write could leave it
     (out / ".kit-cache" / "sort-cards.json").write_text("{")
     again = cli(*args)

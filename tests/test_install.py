@@ -43,15 +43,17 @@ def installed(tmp_path_factory) -> tuple[Path, dict]:
     base = tmp_path_factory.mktemp("install")
     source = _tracked_tree(base / "src")
     wheels = base / "wheels"
-    built = _run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(wheels)],
-                 cwd=base, env=None)
+    # uv where the README's commands installed it (a third of pip's time), pip otherwise
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+    build = [uv, "build", "--wheel", "-q", "-o"] if uv else [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w"]
+    built = _run([*build, str(wheels), str(source)], cwd=base, env=None)
     assert built.returncode == 0, built.stderr
     wheel = next(wheels.glob("findings_kit-*.whl"))
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    done = _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q",
-                 str(wheel)], cwd=base, env=None)
+    install = [uv, "pip", "install"] if uv else [sys.executable, "-m", "pip", "install"]
+    done = _run([*install, "--python", str(python), "--no-deps", "--no-index", "-q", str(wheel)], cwd=base, env=None)
     assert done.returncode == 0, done.stderr
     # The dependencies (WeasyPrint, ...) come from this environment's site-packages, read as a
     # plain folder: the .pth files there (an editable install of the checkout) are not run.

@@ -18,6 +18,7 @@ import pytest
 from conftest import ROOT
 
 HEAVY = ("weasyprint", "jinja2", "pydantic", "qrcode", "openpyxl", "rich", "pypdf")
+pytestmark = pytest.mark.slow  # a real command line in a child per run
 PRODUCTS = "results-sheet,alignment,case-cards"  # one prints the school, one prints no --set value, one is skipped
 # Runs the command line and then says (on stderr's last line) which heavy modules it imported.
 RUNNER = (

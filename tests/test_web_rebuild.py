@@ -9,39 +9,14 @@ can never leave a stale name on paper.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_PACK, ROOT, shared_folder
+from conftest import DEFAULT_PACK, KEYS, sentinel
 from pdfread import contains, text
 
-from kit.build import build_kit
 from kit.build.records import output_file, plan_product, shared_digest
-from kit.context import Options
 from kit.pack import load_pack
 from kit.products import get, ids
-
-KEYS = ("school", "team", "date", "facilitator", "name", "room", "start")
-CASES_PACK = ROOT / "content" / "teamleren"  # the default pack has no cases: case cards come from this one
-
-
-def sentinel(key: str) -> str:
-    return "13:47" if key == "start" else f"Zq{key.capitalize()}Mark"  # a start time must be a time
-
-
-@pytest.fixture(scope="module")
-def marked_kit(tmp_path_factory) -> tuple[Path, Options]:
-    """Every product with a sentinel for each --set key, built once for all xdist workers."""
-    options = Options(values=tuple((key, sentinel(key)) for key in KEYS))
-
-    def make(out):
-        results = build_kit(DEFAULT_PACK, out, list(ids()), options, jobs=2)
-        assert all(r.status == "built" or r.product == "case-cards" for r in results), \
-            [(r.product, r.message) for r in results]
-        cases = build_kit(CASES_PACK, out / "cases", ["case-cards"], options, jobs=1)
-        assert cases[0].status == "built", cases[0].message
-
-    return shared_folder(tmp_path_factory, "marked-kit", make), options
 
 
 @pytest.mark.parametrize("product_id", list(ids()))

@@ -40,9 +40,8 @@ from .words import pick_language, words
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "kit_session"
 # A page waiting for its job asks again at once; its request is answered when the job
-# has news (looked for every JOB_LOOK_S), or after JOB_WAIT_S with none.
+# has news, or after JOB_WAIT_S with none.
 JOB_WAIT_S = 10.0
-JOB_LOOK_S = 0.02
 CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -206,9 +205,8 @@ def create_app(token: str | None = None, workers: int | None = None, host: str =
         job = job_of(request, job_id)
         if job is None:
             return not_found
-        deadline = time.monotonic() + JOB_WAIT_S
-        while seen == job.version and time.monotonic() < deadline and not state["builder"].stopping.is_set():
-            await asyncio.sleep(JOB_LOOK_S)
+        builder: Builder = state["builder"]
+        await builder.news.wait(lambda: seen == job.version and not builder.stopping.is_set(), JOB_WAIT_S)
         language = pick_language(request.headers.get("accept-language"))
         w = words(language)
         return HTMLResponse(render("job.html.j2", request, job=job, **_job_context(job, language, w)))
@@ -260,7 +258,7 @@ def create_app(token: str | None = None, workers: int | None = None, host: str =
         path = preview_path(job.out / f"{get(product).id}.pdf", page, size)
         deadline = time.monotonic() + JOB_WAIT_S  # a large picture follows its thumbnail by a moment
         while not path.is_file() and time.monotonic() < deadline:
-            await asyncio.sleep(JOB_LOOK_S * 5)
+            await asyncio.sleep(0.1)
         if not path.is_file():
             return not_found
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -26,7 +26,7 @@ from ..context import Options
 from ..coverage import after_build
 from ..errors import KitError
 from ..pack import LoadedPack
-from .lifecycle import DaemonThreads, make_root
+from .lifecycle import DaemonThreads, News, make_root
 from .previews import write_previews
 from .sessions import Session, Sessions
 
@@ -114,15 +114,22 @@ class Builder:
         self.threads = DaemonThreads(8, "kit-build")
         self.parsers = DaemonThreads(2, "kit-parse")
         self.stopping = threading.Event()
+        self.news = News()  # pages waiting for their job's next change
+
+    def changed(self, job: Job) -> None:
+        job.touch()
+        self.news.tell()
 
     def stop(self) -> None:
         """Abandon every build now (Ctrl-C): the pool's workers are stopped, waiting requests answer 503."""
         if not self.stopping.is_set():
             self.stopping.set()
+            self.news.tell()
             threading.Thread(target=_stop, args=(self.pool,), daemon=True).start()
 
     def close(self) -> None:
         self.stopping.set()
+        self.news.tell()
         self.threads.shutdown()
         self.parsers.shutdown()
         _stop(self.pool)
@@ -148,12 +155,12 @@ class Builder:
             if job is None:
                 return
             job.results[result.product] = result
-            job.touch()
+            self.changed(job)
             if previews and result.status.written and result.path:
 
                 def shown(count: int) -> None:  # the thumbnails are in: the page may show them
                     job.previews[result.product] = count
-                    job.touch()
+                    self.changed(job)
                     if result.status == Status.BUILT and job.first_preview is None:
                         job.first_preview = time.perf_counter() - job.started
 
@@ -188,7 +195,7 @@ class Builder:
                     shutil.rmtree(cleanup, ignore_errors=True)
                 if self.stopping.is_set():
                     job.failure = "the server stopped; the build was cancelled"
-                job.touch()
+                self.changed(job)
                 session.lock.release()
                 self.sessions.prune()
 

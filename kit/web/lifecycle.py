@@ -129,6 +129,35 @@ async def off_loop(stopping: threading.Event, executor, fn, *args):
             raise Stopping
 
 
+class News:
+    """Requests waiting for something to change, woken from any thread (a build's
+    thread reports a product; stopping the server wakes them all to answer)."""
+
+    def __init__(self):
+        self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+
+    def tell(self) -> None:
+        for loop, event in list(self._waiting):
+            loop.call_soon_threadsafe(event.set)
+
+    async def wait(self, unchanged, seconds: float) -> None:
+        """Until `unchanged()` is false or `seconds` have passed."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while unchanged():
+            entry = (asyncio.get_running_loop(), asyncio.Event())
+            self._waiting.add(entry)  # before looking again: news in between still wakes it
+            try:
+                left = deadline - asyncio.get_running_loop().time()
+                if not unchanged() or left <= 0:
+                    return
+                try:
+                    await asyncio.wait_for(entry[1].wait(), left)
+                except TimeoutError:
+                    return
+            finally:
+                self._waiting.discard(entry)
+
+
 # -- slow clients -----------------------------------------------------------------------------
 class ClientTimeouts(H11Protocol):
     """h11 with timeouts while the server waits on the client (not on itself)."""
