@@ -128,6 +128,11 @@ def write_pdf(document, target, pdf_variant: str | None = None) -> int:
     failure leaves the previous file as it was; or a binary file); returns
     its page count."""
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    repeats = getattr(document, "kit_repeats", None)
+    if repeats:  # back pages a deck repeats, drawn once (`kit.repeats`)
+        from .repeats import stamp
+
+        options["finisher"] = stamp(repeats)
     if not isinstance(target, Path):
         document.write_pdf(target, **options)
         return len(document.pages)
