@@ -23,12 +23,14 @@ from contextlib import contextmanager
 PAGE = "<!--kit:page-->"
 END = "<!--kit:pages-end-->"
 LIMIT = 96  # pages kept per process, the least recently used dropped first (a sheet is about 1 MB)
+DOCUMENTS = 12  # whole documents kept per process (a page product's common pages: a few each)
 
 
 class PageCache:
     def __init__(self, limit: int = LIMIT):
         self.limit = limit
         self._pages: OrderedDict[bytes, tuple[object, object]] = OrderedDict()  # key -> (document, page)
+        self._documents: OrderedDict[bytes, object] = OrderedDict()  # key -> document
         self.hits = self.misses = 0
 
     def __len__(self) -> int:
@@ -39,7 +41,7 @@ class PageCache:
         they are there and the others laid out together by `layout(html)`."""
         split = _split(html)
         if split is None:
-            return layout(html)
+            return self._whole(html, layout)
         head, pages, tail = split
         digest = hashlib.blake2b(head.encode(), digest_size=16).digest()
         keys = [hashlib.blake2b(page.encode(), digest_size=16, key=digest).digest() for page in pages]
@@ -64,6 +66,22 @@ class PageCache:
         while len(self._pages) > max(self.limit, 2 * len(keys)):
             self._pages.popitem(last=False)
         return result
+
+
+    def _whole(self, html: str, layout):
+        """A document without marked pages (a page product), kept whole: the
+        common pages of a product that prints a row's words only as stamps
+        (`kit.stamps`) are the same for every row."""
+        key = hashlib.blake2b(html.encode(), digest_size=16).digest()
+        if key in self._documents:
+            self._documents.move_to_end(key)
+            self.hits += 1
+            return self._documents[key]
+        document = self._documents[key] = layout(html)
+        self.misses += 1
+        while len(self._documents) > DOCUMENTS:
+            self._documents.popitem(last=False)
+        return document
 
 
 def _split(html: str):

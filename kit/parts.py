@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 _UMASK = os.umask(0)
@@ -36,26 +36,40 @@ def part_path(out: Path, product_id: str, index: int) -> Path:
 
 
 def join(parts, out) -> int:
-    """Append the PDFs `parts` (paths or binary files) in order; returns the page count.
+    """Append the PDFs `parts` (paths or binary files) in order, with their
+    named destinations; returns the page count.
 
-    Metadata and language come from the first part, so the joined file reads
-    like one document.
+    The first part is the base, so the joined file keeps its metadata and
+    language and reads like one document. qpdf (pikepdf) copies the other
+    parts' pages as they are, without parsing their content streams.
     """
-    import pypdf
+    import pikepdf
 
-    writer = pypdf.PdfWriter()
-    metadata = language = None
-    for part in parts:
-        reader = pypdf.PdfReader(part)
-        metadata = metadata or reader.metadata
-        language = language or reader.trailer["/Root"].get("/Lang")
-        writer.append(reader)
-    if metadata:
-        writer.add_metadata(dict(metadata))
-    if language:
-        writer._root_object[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject(language)
-    writer.write(out)
-    return len(writer.pages)
+    with ExitStack() as open_parts:  # qpdf reads a copied page's streams when it saves: all stay open
+        pdfs = (open_parts.enter_context(pikepdf.open(part)) for part in parts)
+        joined = next(pdfs)
+        names = _dests(joined)
+        for pdf in pdfs:
+            start = len(joined.pages)
+            joined.pages.extend(pdf.pages)
+            copies = {page.obj.objgen: copy.obj for page, copy in zip(pdf.pages, joined.pages[start:], strict=True)}
+            for name, dest in _dests(pdf).items():  # [page /XYZ left top zoom], on the page's copy
+                names[name] = pikepdf.Array([copies[dest[0].objgen], *dest[1:]])
+        # the same bytes for the same parts: no /ID from the clock
+        joined.save(out, deterministic_id=True)
+        return len(joined.pages)
+
+
+def _dests(pdf):
+    """The document's name tree of named destinations (made when it has none)."""
+    import pikepdf
+
+    root = pdf.Root
+    if "/Names" not in root:
+        root.Names = pdf.make_indirect(pikepdf.Dictionary())
+    if "/Dests" not in root.Names:
+        root.Names.Dests = pikepdf.NameTree.new(pdf).obj
+    return pikepdf.NameTree(root.Names.Dests)
 
 
 class Parts:

@@ -82,17 +82,30 @@ def dump_html(document, target: Path) -> None:
 
 
 def _layout(html: str, stylesheets=()):
-    """Lay out `html`; in a batch, card sheets laid out before are taken from
-    the process's page cache (`kit.pagecache`)."""
-    from . import pagecache
+    """Lay out `html`; in a batch, pages laid out before are taken from the
+    process's page cache (`kit.pagecache`). A row's own words marked as
+    stamps are laid out apart from the pages that carry them (`kit.stamps`),
+    so that those pages are the same for every row."""
+    from . import pagecache, stamps
 
     cache = pagecache.active()
-    if cache is not None and not stylesheets:
-        return cache.lay_out(html, _lay_out_now)
-    return _lay_out_now(html, stylesheets)
+
+    def common(text: str):
+        if cache is not None and not stylesheets:
+            return cache.lay_out(text, _lay_out_now)
+        return _lay_out_now(text, stylesheets)
+
+    if not stylesheets and stamps.has_stamps(html):
+        return stamps.lay_out(html, common, _lay_out_layer)
+    return common(html)
 
 
-def _lay_out_now(html: str, stylesheets=()):
+def _lay_out_layer(html: str):
+    """A stamp layer: a few lines, not a layout pass of the product (its CPU time counts)."""
+    return _lay_out_now(html, count=False)
+
+
+def _lay_out_now(html: str, stylesheets=(), count: bool = True):
     import time
 
     started = time.process_time()  # CPU time: what a busy machine does not inflate
@@ -103,8 +116,9 @@ def _lay_out_now(html: str, stylesheets=()):
     document = weasyprint.HTML(string=html, base_url=str(LAYOUTS) + "/", url_fetcher=FETCHER).render(
         stylesheets=css, font_config=_font_config()
     )
-    LAYOUT_COUNT["passes"] += 1
-    LAYOUT_COUNT["pages"] += len(document.pages)
+    if count:
+        LAYOUT_COUNT["passes"] += 1
+        LAYOUT_COUNT["pages"] += len(document.pages)
     LAYOUT_COUNT["seconds"] += time.process_time() - started
     return document
 
@@ -114,6 +128,11 @@ def write_pdf(document, target, pdf_variant: str | None = None) -> int:
     failure leaves the previous file as it was; or a binary file); returns
     its page count."""
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    repeats = getattr(document, "kit_repeats", None)
+    if repeats:  # back pages a deck repeats, drawn once (`kit.repeats`)
+        from .repeats import stamp
+
+        options["finisher"] = stamp(repeats)
     if not isinstance(target, Path):
         document.write_pdf(target, **options)
         return len(document.pages)

@@ -224,10 +224,14 @@ def impose(ctx: Context, groups: list[CardGroup]) -> list[Page]:
 
 
 def _chunks(pages: list[Page]) -> list[list[Page]]:
-    """Runs of about CHUNK_PAGES pages that never split a front from its back."""
+    """Runs of at most about CHUNK_PAGES pages that never split a front from
+    its back, all of about the same length: the parts are laid out side by
+    side, and a short last part left one core idle while the other finished."""
+    count = -(-len(pages) // CHUNK_PAGES)
+    size = -(-len(pages) // max(count, 1))
     chunks: list[list[Page]] = [[]]
     for page in pages:
-        if page.side != "back" and len(chunks[-1]) >= CHUNK_PAGES:
+        if page.side != "back" and len(chunks[-1]) >= size:
             chunks.append([])
         chunks[-1].append(page)
     return chunks
@@ -328,7 +332,7 @@ def build_cards(
         )
         destinations.add_corners(document)
         whole = getattr(document, "kit_html", None)
-        document = repeats.expand(document, chunk, kept, where)
+        document = repeats.expand(document, chunk, kept, where, hollow=not ctx.options.pdf_variant)
         if whole is not None:  # KIT_DUMP_HTML: the HTML of every page, as WeasyPrint alone would lay it out
             document.kit_html = make_html(chunk, sizes)
         return document

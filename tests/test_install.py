@@ -52,7 +52,8 @@ def installed(tmp_path_factory) -> tuple[Path, dict]:
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    install = [uv, "pip", "install"] if uv else [sys.executable, "-m", "pip", "install"]
+    # bytecode written now (pip does by default): with PYTHONDONTWRITEBYTECODE set, each run would compile the kit
+    install = [uv, "pip", "install", "--compile-bytecode"] if uv else [sys.executable, "-m", "pip", "install"]
     done = _run([*install, "--python", str(python), "--no-deps", "--no-index", "-q", str(wheel)], cwd=base, env=None)
     assert done.returncode == 0, done.stderr
     # The dependencies (WeasyPrint, ...) come from this environment's site-packages, read as a
