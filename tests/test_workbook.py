@@ -205,13 +205,14 @@ def test_dates_numbers_and_formulas(exported, tmp_path):
 
 
 def _with_cached_value(path: Path, target: Path, value: str) -> Path:
-    """What a spreadsheet program writes on saving: each formula with its computed value."""
+    """What a spreadsheet program writes on saving: each formula with its computed value
+    (openpyxl leaves the value empty: `<v/>`, or `<v></v>` when it writes with lxml)."""
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
         for item in source.infolist():
             data = source.read(item)
             if item.filename.startswith("xl/worksheets/"):
                 text, count = re.subn(
-                    r'<c r="([A-Z]+\d+)"([^>]*)><f>(.*?)</f><v\s*/>', rf'<c r="\1" t="str"><f>\3</f><v>{value}</v>',
+                    r'<c r="([A-Z]+\d+)"([^>]*)><f>(.*?)</f><v\s*(?:/>|></v>)', rf'<c r="\1" t="str"><f>\3</f><v>{value}</v>',
                     data.decode(),
                 )
                 data = text.encode() if count else data

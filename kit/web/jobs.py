@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..build import Result, Status, build_kit
 from ..build.pool import stop as _stop
+from ..build.signals import exit_now
 from ..context import Options
 from ..coverage import after_build
 from ..errors import KitError
@@ -35,8 +36,10 @@ BUILDING = "building"  # a product's state on the page before its Result (and pr
 
 def _worker_init(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the server stops the workers itself
-    # (SIGTERM, left to its default: a stopped server's work is not worth finishing).
+    # (SIGTERM: a stopped server's work is not worth finishing), and each ends at
+    # once with its temporary fonts removed (`exit_now`).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: exit_now(1))
     _killed_with_parent()
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     from .. import render  # noqa: F401 - import WeasyPrint once, before the first build
@@ -62,7 +65,7 @@ def _exit_when_orphaned(parent: int) -> None:
     # exits at once (what it was writing is in the server's root, removed by the next start).
     while os.getppid() == parent:
         time.sleep(0.1)
-    os._exit(1)
+    exit_now(1)
 
 
 @dataclass
