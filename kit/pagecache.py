@@ -67,7 +67,6 @@ class PageCache:
             self._pages.popitem(last=False)
         return result
 
-
     def _whole(self, html: str, layout):
         """A document without marked pages (a page product), kept whole: the
         common pages of a product that prints a row's words only as stamps
@@ -123,4 +122,3 @@ def forget() -> None:
     """Drop the pages this process kept (a batch run in this process is over)."""
     global _kept
     _kept = None
-

@@ -142,16 +142,18 @@ class News:
 
     async def wait(self, unchanged, seconds: float) -> None:
         """Until `unchanged()` is false or `seconds` have passed."""
-        deadline = asyncio.get_running_loop().time() + seconds
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
         while unchanged():
-            entry = (asyncio.get_running_loop(), asyncio.Event())
+            event = asyncio.Event()
+            entry = (loop, event)
             self._waiting.add(entry)  # before looking again: news in between still wakes it
             try:
-                left = deadline - asyncio.get_running_loop().time()
+                left = deadline - loop.time()
                 if not unchanged() or left <= 0:
                     return
                 try:
-                    await asyncio.wait_for(entry[1].wait(), left)
+                    await asyncio.wait_for(event.wait(), left)
                 except TimeoutError:
                     return
             finally:
