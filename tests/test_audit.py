@@ -85,6 +85,16 @@ def test_the_worksheet_has_a_section_for_every_category(tmp_path):
         assert contains(content, statement)
 
 
+def test_a_school_name_of_two_lines_stays_inside_the_worksheets_grid(tmp_path):
+    # the label cells' padding once widened the grid 10 mm past the right margin:
+    # a name that wrapped there was refused as running outside the printable area
+    school = "Szkoła Podstawowa nr 12 im. Marii Skłodowskiej-Curie"
+    results = build_results(_pack(tmp_path), tmp_path / "out", "worksheet",
+                            values=(("school", school), ("team", "Zespół B")))
+    assert results["worksheet"].status == "built", results["worksheet"].message
+    assert contains(text(Path(results["worksheet"].path)), school)
+
+
 def test_a_dutch_worksheet_asks_in_dutch_for_a_category_without_a_prompt(tmp_path):
     pack = _pack(tmp_path, pack_yaml=("language: en", "language: nl"))
     results = build_results(pack, tmp_path / "out", "worksheet")
