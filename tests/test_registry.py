@@ -264,3 +264,18 @@ def test_adding_an_option_is_one_entry(monkeypatch):
     refused = []
     schema.from_form({"corners": "oval"}, lambda o, e: refused.append(o.name))
     assert refused == ["corners"]
+
+
+def test_every_product_says_how_to_print_it_with_the_page_s_default_options():
+    # the page shows this for every ticked product; the sorting mat once named no sheet
+    # when no poster paper was chosen, and the job's page answered 500
+    from kit.imposition import paper_name
+
+    for product_id in products.ids():
+        product = products.get(product_id)
+        paper = product.paper(Options())
+        assert paper, product_id
+        lines = product.how_to_print(Options(), "en")
+        assert lines and all(lines), product_id
+        if "{paper}" in product.words("en").get("print_item", ""):  # its line names the sheet
+            assert f"({paper_name(paper)})" in product.print_item("en", paper), product_id

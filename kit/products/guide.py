@@ -88,12 +88,10 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
 def _print_items(ctx: Context, products: list) -> list[str]:
     """One line per product of this build: its own `print_item`, or the pack's
     wording of it (its labels' `guide_print_items`), on the sheet it is printed on."""
-    from .sort_mat import mat_sheet
-
     own = ctx.labels.get("guide_print_items") or {}
     items = []
     for p in products:
-        paper = mat_sheet(ctx.options)[1] if p.id == "sort-mat" else p.paper(ctx.options)
+        paper = p.paper(ctx.options)
         items.append(own[p.id].replace("{paper}", paper_name(paper)) if p.id in own else p.print_item(ctx.language, paper))
     return [item for item in items if item]
 

@@ -29,6 +29,11 @@ def mat_sheet(options) -> tuple[tuple[float, float], str, bool]:
     return imposition.parse_sheet(options.paper), options.paper, True
 
 
+def mat_paper(options) -> str:
+    """The sheet the mat is printed on (its guide line and the page's advice name it)."""
+    return mat_sheet(options)[1]
+
+
 def build(ctx: Context) -> Built:
     pack = ctx.pack
     card = imposition.parse_card_size(ctx.options.card_size or STATEMENT_SIZE)
@@ -75,5 +80,6 @@ PRODUCT = Product(
     qr=False,
     order=25,
     paper_option="poster_paper",
+    sheet_of=mat_paper,
     prints_values=(),
 )
