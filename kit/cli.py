@@ -354,9 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch or args.watch:
             return _build(parser, argv, args, options, products, None)
         from .build.pool import early
+        from .products import get
 
         # the workers start (and load the renderer) while this process reads the pack
-        with early(args.jobs, len(products)) as pool:
+        decks = any(get(product).kind == "cards" for product in products)  # may be cut into parts
+        with early(args.jobs, len(products), parts=decks) as pool:
             return _build(parser, argv, args, options, products, pool)
     except KitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)

@@ -140,6 +140,7 @@ def _languages() -> tuple[str, ...]:
 
 
 def _pdf_variant(text: str) -> str:
+    from . import render  # noqa: F401 - WeasyPrint loads with the kit's fonts, and faster (see there)
     from weasyprint.pdf import VARIANTS  # only when asked: WeasyPrint takes a while to load
 
     if text not in VARIANTS:

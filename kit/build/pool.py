@@ -20,18 +20,16 @@ from .worker import render_product
 STOP_SECONDS = 1.5  # how long stopped workers get to clean up before they are killed
 
 
-def _context(renderer_unused: bool = False):
+def _context():
     """How a worker starts. A fork shares this process's imports (the kit, the
-    pack's models, WeasyPrint) and starts in milliseconds, where a fresh
-    interpreter takes about a second to import them again. It is safe while
-    this process runs a single thread and WeasyPrint has not laid anything
-    out here: importing it loads its C libraries (GLib, Pango, HarfBuzz,
-    fontconfig) without starting a thread or keeping a font map, but once it
-    has laid out, fontconfig, Pango and GLib hold caches and locks that a
-    child must not inherit. `renderer_unused`: the caller imported WeasyPrint
-    itself, just now (`early`). Otherwise, spawn."""
+    pack's models) and starts in milliseconds, where a fresh interpreter takes
+    about a second to import them again. It is safe while this process runs
+    a single thread and has not loaded WeasyPrint: once that has laid out,
+    fontconfig, Pango and GLib hold caches and locks that a child must not
+    inherit (the command line forks its workers before it would load it, see
+    `early`). Otherwise, spawn."""
     if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-            and (renderer_unused or "weasyprint" not in sys.modules)):
+            and "weasyprint" not in sys.modules):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
@@ -42,8 +40,8 @@ class Workers(ProcessPoolExecutor):
     (WeasyPrint imported, see `signals.worker_start`) when the first product
     is. Stopped, not waited for, on an interrupt or when no task came."""
 
-    def __init__(self, workers: int, renderer_unused: bool = False):
-        super().__init__(max_workers=workers, mp_context=_context(renderer_unused), initializer=worker_start,
+    def __init__(self, workers: int):
+        super().__init__(max_workers=workers, mp_context=_context(), initializer=worker_start,
                          initargs=(os.getpid(),))
         self.used = False
 
@@ -72,21 +70,25 @@ class Workers(ProcessPoolExecutor):
 
 
 @contextlib.contextmanager
-def early(jobs: int | None, products: int):
+def early(jobs: int | None, products: int, parts: bool = False):
     """The command line's workers, started now, before the pack is read, when
-    the build will want more than one (more than one job and more than one
-    product), else None; at the end they are waited for, or stopped at once on
-    an error or an interrupt."""
+    the build will want more than one (more than one job, and more than one
+    product or a product that may be cut into `parts`: a card deck), else
+    None; at the end they are waited for, or stopped at once on an error or
+    an interrupt.
+
+    They fork before this process loads WeasyPrint (see `_context`): each
+    loads it as it starts (`signals.worker_start`) while this process reads
+    the pack and plans, so that neither waits for the other, and this process,
+    which renders nothing, never loads it. A single product starts its
+    workers early only where they fork; a spawned worker's start (a second
+    or more) pays only for more than one product."""
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or products <= 1:
+    forks = _context().get_start_method() == "fork"
+    if jobs == 1 or products < 1 or (products == 1 and not (parts and forks)):
         yield None
         return
-    # The renderer loads here, once, and the workers fork with it (see `_context`);
-    # where they cannot fork, each loads it as it starts (`signals.worker_start`).
-    unused = "weasyprint" not in sys.modules and threading.active_count() == 1
-    from .. import render, sheets  # noqa: F401 - WeasyPrint, and what every card product uses
-
-    pool = Workers(min(jobs, products), renderer_unused=unused).start()
+    pool = Workers(min(jobs, products) if products > 1 else jobs).start()
     try:
         yield pool
     except BaseException:
