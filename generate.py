@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the facilitation kit: `python generate.py --help` for the options."""
 
-import sys
-
-from kit.cli import main
+from kit.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -53,6 +53,9 @@ def join_parts(results, tasks: list[Task]):
                     failed.add(deck)
                     yield index, result
                 continue
+            if deck not in held:
+                import pikepdf  # noqa: F401 - the join's, loaded while the other parts render, not after
+
             held.setdefault(deck, []).append(result)
             if len(held[deck]) == counts[deck]:
                 yield index, _joined(task, held.pop(deck), started)
