@@ -1,0 +1,129 @@
+"""How the command line's processes start and end: WeasyPrint loads without
+asking the C compiler for its libraries, the workers fork before it loads
+(also for a single deck, which may be cut into parts) and load it themselves,
+and the main process ends without tearing the interpreter down once every
+PDF is written, its output whole."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from conftest import GENERATE, ROOT
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess:
+    """`code` run by a fresh interpreter (this one has loaded WeasyPrint and laid out)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_weasyprint_loads_without_starting_a_process_and_renders():
+    done = _python("""
+        import subprocess
+        started = []
+        real = subprocess.Popen._execute_child
+        def counted(self, args, *rest, **kwargs):
+            started.append(args)
+            return real(self, args, *rest, **kwargs)
+        subprocess.Popen._execute_child = counted
+        import kit.render
+        import weasyprint
+        pdf = weasyprint.HTML(string="<p>Hallo</p>").write_pdf()
+        print(len(started), pdf[:5].decode())
+    """)
+    assert done.returncode == 0, done.stderr
+    # WeasyPrint's own way asks ldconfig, gcc and ld about every name it tries: about 50 processes
+    assert done.stdout.split() == ["0", "%PDF-"]
+
+
+def test_weasyprint_still_loads_where_only_the_linker_knows_its_libraries():
+    # The direct names (libpango-1.0.so.0 ...) refused while find_library is the kit's stand-in:
+    # the kit loads WeasyPrint again the ordinary way, and WeasyPrint's advice printed on the
+    # way (before it fails) is not shown.
+    done = _python("""
+        import ctypes.util, cffi
+        real_find, real_open = ctypes.util.find_library, cffi.FFI.dlopen
+        refused = []
+        def dlopen(self, name, flags=0):
+            if ctypes.util.find_library is not real_find and ".so" in str(name):
+                refused.append(name)
+                raise OSError("not found by that name here")
+            return real_open(self, name, flags)
+        cffi.FFI.dlopen = dlopen
+        import kit.render
+        import weasyprint
+        print(bool(refused), weasyprint.HTML(string="<p>Hallo</p>").write_pdf()[:5].decode())
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "%PDF-"]
+
+
+def test_the_workers_fork_before_the_renderer_loads_and_load_it_themselves():
+    done = _python("""
+        import sys
+        import os
+        from kit.build.pool import early
+
+        with early(2, 1) as none:
+            print("one product:", none)
+        with early(1, 8, parts=True) as none:
+            print("one job:", none)
+        with early(2, 1, parts=True) as pool:  # a deck: its parts fill both workers
+            print(pool._mp_context.get_start_method(), pool._max_workers)
+            workers = {pool.submit(os.getpid).result() for _ in range(4)}  # after each one's start
+            print(all("libpango" in open(f"/proc/{pid}/maps").read() for pid in workers))
+        print("main:", "weasyprint" in sys.modules)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["one product: None", "one job: None", "fork 2", "True", "main: False"]
+
+
+def test_a_deck_built_by_the_command_line_never_loads_the_renderer_in_the_main_process(tmp_path):
+    done = _python("""
+        import sys
+        from kit.cli import main
+        status = main(["--force", "--jobs", "2", "--only", "sort-cards,sort-mat", "--out", sys.argv[1]])
+        print(status, "weasyprint" in sys.modules)
+    """, str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False"
+    assert (tmp_path / "collectief-leren" / "sort-cards.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_command_line_ends_with_its_status_and_all_it_printed(tmp_path):
+    done = subprocess.run([sys.executable, str(GENERATE), "--force", "--only", "poster,sort-mat",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(line.split(":")[0] for line in done.stdout.splitlines()) == [
+        str(tmp_path / "collectief-leren" / "poster.pdf"), str(tmp_path / "collectief-leren" / "sort-mat.pdf")]
+    bad = subprocess.run([sys.executable, "-m", "kit", "--only", "no-such-product"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "unknown product 'no-such-product'" in bad.stderr
+
+
+def test_leaving_runs_the_exit_handlers_flushes_and_waits_for_a_running_thread(tmp_path):
+    quick = _python("""
+        import atexit
+        from kit.entry import leave
+        atexit.register(print, "exit handler ran")
+        print("buffered, not flushed", end="")
+        leave(3)
+    """)
+    assert quick.returncode == 3, quick.stderr
+    assert quick.stdout == "buffered, not flushedexit handler ran\n"
+    waited = _python("""
+        import sys, threading, time
+        from pathlib import Path
+        from kit.entry import leave
+        def late():
+            time.sleep(0.3)
+            Path(sys.argv[1]).write_text("done")
+        threading.Thread(target=late).start()
+        leave(4)
+    """, str(tmp_path / "late.txt"))
+    assert waited.returncode == 4, waited.stderr
+    assert (tmp_path / "late.txt").read_text() == "done"
