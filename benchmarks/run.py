@@ -18,6 +18,8 @@ measured side by side in this one run:
 - the web page's rebuild after a new school name, request to first new
   preview (benchmarks/web.py);
 - layout passes per product, as the kit reports them (`--verbose`);
+- below the table, the timeline of one cold build: which process rendered
+  which product when (KIT_TIMELINE, benchmarks/timeline.py);
 - PDF sizes;
 - a batch of 20 personalised kits against one kit (benchmarks/batch.py).
 
@@ -42,6 +44,7 @@ from pathlib import Path
 
 import web  # benchmarks/web.py: the web page's rebuild
 from deck import deck_rows  # benchmarks/deck.py: the 1,000-card deck against its floor HTML
+from timeline import timeline  # benchmarks/timeline.py: which worker rendered what when
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "content" / "collectief-leren"
@@ -278,6 +281,7 @@ def main(argv=None) -> int:
     cores = os.cpu_count() or 1
     started = time.perf_counter()
     rows: list[str] = []
+    notes: list[str] = []  # printed below the table
 
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -310,6 +314,8 @@ def main(argv=None) -> int:
 
         if "kit" in parts:
             rows += kit_rows(ours1, ours, wp, noop, cores)
+            log("one cold build, default jobs, its timeline")
+            notes += timeline(sys.modules[__name__], out, tmp)  # benchmarks/timeline.py
         if "stop" in parts:
             rows.append(stop_row(tmp, reps))
         if "web" in parts:
@@ -317,6 +323,9 @@ def main(argv=None) -> int:
             rows.append(web.row(reps))
         if "deck" in parts:
             rows += deck_rows(sys.modules[__name__], tmp, reps)  # benchmarks/deck.py
+            log(f"{DECK_CARDS}-card deck, default jobs, its timeline")
+            notes += ["", *timeline(sys.modules[__name__], tmp / "deck-timeline", tmp, "--content", tmp / "deck-pack",
+                                    "--only", "sort-cards")]
         if "batch" in parts:
             from batch import batch_rows  # a batch of personalised kits against one (benchmarks/batch.py)
 
@@ -333,6 +342,8 @@ def main(argv=None) -> int:
     print(f"findings-kit benchmark, {time.strftime('%Y-%m-%d')}, {cores} cores, median of {reps} runs, "
           f"load average {os.getloadavg()[0]:.1f}, whole run {total:.0f} s\n")
     print_table(rows)
+    if notes:
+        print("\n" + "\n".join(notes))
     return 0
 
 
