@@ -127,3 +127,16 @@ def test_leaving_runs_the_exit_handlers_flushes_and_waits_for_a_running_thread(t
     """, str(tmp_path / "late.txt"))
     assert waited.returncode == 4, waited.stderr
     assert (tmp_path / "late.txt").read_text() == "done"
+
+
+def test_a_build_with_kit_timeline_set_says_which_process_rendered_what_when(tmp_path):
+    record = tmp_path / "timeline.txt"
+    env = {**os.environ, "KIT_TIMELINE": str(record)}
+    done = subprocess.run([sys.executable, str(GENERATE), "--force", "--jobs", "2", "--only", "poster,sort-mat",
+                           "--out", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = [line.split() for line in record.read_text().splitlines()]
+    assert sorted(line[1] for line in lines) == ["poster", "sort-mat"]
+    for pid, _, part, start, end, cpu in lines:
+        assert int(pid) > 0 and part == "0" and float(start) <= float(end) and float(cpu) > 0
