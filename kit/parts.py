@@ -37,27 +37,58 @@ def part_path(out: Path, product_id: str, index: int) -> Path:
 
 def join(parts, out) -> int:
     """Append the PDFs `parts` (paths or binary files) in order, with their
-    named destinations; returns the page count.
+    named destinations; returns the page count (see `Joiner`)."""
+    with Joiner() as joiner:
+        for part in parts:
+            joiner.add(part)
+        return joiner.save(out)
+
+
+class Joiner:
+    """PDFs appended one at a time (`add`, in order) and written as one (`save`).
 
     The first part is the base, so the joined file keeps its metadata and
     language and reads like one document. qpdf (pikepdf) copies the other
-    parts' pages as they are, without parsing their content streams.
+    parts' pages as they are, without parsing their content streams. A deck's
+    parts are added as they come in (`build.deck.join_parts`), while the later
+    ones still render: entering each part's named destinations in the name
+    tree is most of a join's time, and only the last part's is left to do
+    once all are in. The parts stay open until the joiner is closed (qpdf
+    reads a copied page's streams when it saves).
     """
-    import pikepdf
 
-    with ExitStack() as open_parts:  # qpdf reads a copied page's streams when it saves: all stay open
-        pdfs = (open_parts.enter_context(pikepdf.open(part)) for part in parts)
-        joined = next(pdfs)
-        names = _dests(joined)
-        for pdf in pdfs:
-            start = len(joined.pages)
-            joined.pages.extend(pdf.pages)
-            copies = {page.obj.objgen: copy.obj for page, copy in zip(pdf.pages, joined.pages[start:], strict=True)}
-            for name, dest in _dests(pdf).items():  # [page /XYZ left top zoom], on the page's copy
-                names[name] = pikepdf.Array([copies[dest[0].objgen], *dest[1:]])
+    def __init__(self):
+        self._open = ExitStack()
+        self._joined = None
+        self._names = None
+
+    def __enter__(self) -> Joiner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def add(self, part) -> None:
+        import pikepdf
+
+        pdf = self._open.enter_context(pikepdf.open(part))
+        if self._joined is None:
+            self._joined, self._names = pdf, _dests(pdf)
+            return
+        joined = self._joined
+        start = len(joined.pages)
+        joined.pages.extend(pdf.pages)
+        copies = {page.obj.objgen: copy.obj for page, copy in zip(pdf.pages, joined.pages[start:], strict=True)}
+        for name, dest in _dests(pdf).items():  # [page /XYZ left top zoom], on the page's copy
+            self._names[name] = pikepdf.Array([copies[dest[0].objgen], *dest[1:]])
+
+    def save(self, out) -> int:
         # the same bytes for the same parts: no /ID from the clock
-        joined.save(out, deterministic_id=True)
-        return len(joined.pages)
+        self._joined.save(out, deterministic_id=True)
+        return len(self._joined.pages)
+
+    def close(self) -> None:
+        self._open.close()
 
 
 def _dests(pdf):

@@ -138,3 +138,33 @@ def test_the_poster_is_fitted_in_at_most_two_layouts_with_columns_the_kit_balanc
     # both columns end above the footer, within an item's height of each other
     assert set(lowest) == {"left", "right"}
     assert abs(lowest["left"] - lowest["right"]) * mm < 40, lowest
+
+
+def test_a_decks_parts_arriving_in_any_order_are_joined_in_order_with_their_destinations(tmp_path):
+    # the parts are added to the join as those before them are in, while the others render
+    import pikepdf
+
+    from kit.build.deck import join_parts
+    from kit.build.results import Result
+
+    tasks = [Task(None, tmp_path, "sort-cards", Options(), "key", part=part) for part in (1, 2, 3)]
+    results = []
+    for part in (1, 2, 3):
+        pdf = pikepdf.new()
+        for n in range(2):
+            pdf.add_blank_page(page_size=(100 + part, 100 + n))
+        names = pikepdf.NameTree.new(pdf)
+        pdf.Root.Names = pdf.make_indirect(pikepdf.Dictionary(Dests=names.obj))
+        for n, page in enumerate(pdf.pages):
+            names[f"card-{part}-{n}"] = pikepdf.Array([page.obj, pikepdf.Name.XYZ, 0, 0, 0])
+        pdf.save(tmp_path / f"part-{part}.pdf")
+        results.append((part - 1, Result("sort-cards", str(tmp_path / f"part-{part}.pdf"), 2, "", 0.1, part=part)))
+
+    joined = list(join_parts(iter([results[2], results[0], results[1]]), tasks))
+    assert [(r.status, r.pages) for _, r in joined] == [("built", 6)]
+    with pikepdf.open(tmp_path / "sort-cards.pdf") as pdf:
+        assert [(int(p.mediabox[2]), int(p.mediabox[3])) for p in pdf.pages] == [
+            (101, 100), (101, 101), (102, 100), (102, 101), (103, 100), (103, 101)]
+        dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+        assert all(dests[f"card-{part}-{n}"][0].objgen == pdf.pages[2 * (part - 1) + n].obj.objgen
+                   for part in (1, 2, 3) for n in range(2))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..context import Context
 from ..errors import KitError
-from ..parts import atomic, join, part_path
+from ..parts import Joiner, atomic, part_path
 from ..products import get
 from .records import remember
 from .results import Result, Status, Task
@@ -35,11 +35,13 @@ def deck_tasks(task: Task) -> list[Task]:
 
 def join_parts(results, tasks: list[Task]):
     """Pass `render_all`'s (index, Result) on; the parts of a deck are held
-    back until all are in, then joined in order into the product's PDF
-    (written atomically) and passed on as one Result for the product."""
+    back until all are in, then passed on as one Result for the product,
+    whose PDF (written atomically) joins them in order. Each part is added
+    to the join as soon as the parts before it are in (`parts.Joiner`), while
+    the others still render."""
     started = time.perf_counter()
     counts = Counter((task.out, task.product) for task in tasks if task.part)
-    held: dict[tuple, list[Result]] = {}
+    decks: dict[tuple, _Deck] = {}
     failed: set[tuple] = set()
     try:
         for index, result in results:
@@ -51,25 +53,49 @@ def join_parts(results, tasks: list[Task]):
             if result.status != Status.BUILT or deck in failed:
                 if deck not in failed:
                     failed.add(deck)
+                    if deck in decks:
+                        decks.pop(deck).joiner.close()
                     yield index, result
                 continue
-            if deck not in held:
-                import pikepdf  # noqa: F401 - the join's, loaded while the other parts render, not after
-
-            held.setdefault(deck, []).append(result)
-            if len(held[deck]) == counts[deck]:
-                yield index, _joined(task, held.pop(deck), started)
+            decks.setdefault(deck, _Deck()).arrived(result)
+            if len(decks[deck].done) == counts[deck]:
+                yield index, _joined(task, decks.pop(deck), started)
     finally:
+        for held in decks.values():
+            held.joiner.close()
         for (out, product_id), count in counts.items():
             for part in range(1, count + 1):
                 part_path(out, product_id, part).unlink(missing_ok=True)
 
 
-def _joined(task: Task, done: list[Result], started: float) -> Result:
-    done.sort(key=lambda r: r.part)
+class _Deck:
+    """The parts of one deck that are in, and their join so far (in order)."""
+
+    def __init__(self):
+        self.done: dict[int, Result] = {}
+        self.joiner = Joiner()
+        self.joined = 0  # parts added to the join: 1 .. joined
+        self.error: Exception | None = None
+
+    def arrived(self, result: Result) -> None:
+        self.done[result.part] = result
+        while self.error is None and self.joined + 1 in self.done:
+            try:
+                self.joiner.add(self.done[self.joined + 1].path)
+            except Exception as exc:  # reported when the deck is complete, as a failure of the join
+                self.error = exc
+                return
+            self.joined += 1
+
+
+def _joined(task: Task, deck: _Deck, started: float) -> Result:
+    done = sorted(deck.done.values(), key=lambda r: r.part)
     try:
-        with atomic(task.target) as f:
-            pages = join([r.path for r in done], f)
+        with deck.joiner:
+            if deck.error is not None:
+                raise deck.error
+            with atomic(task.target) as f:
+                pages = deck.joiner.save(f)
     except Exception as exc:  # reported as an internal failure, exit 1
         if os.environ.get("KIT_DEBUG"):
             raise
