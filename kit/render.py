@@ -15,7 +15,10 @@ from .paths import FONTS, LAYOUTS, layout_roots
 # fonts can ever be chosen (no silent substitution on another machine).
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
-import weasyprint  # noqa: E402
+from .libraries import quick_lookup  # noqa: E402
+
+with quick_lookup():
+    import weasyprint
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 from .parts import atomic  # noqa: E402
