@@ -9,6 +9,7 @@ What the tests share beyond fixtures is in `helpers.py` (imported here, so
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -178,13 +179,22 @@ def large_deck_pdfs(tmp_path_factory, large_deck) -> dict[str, Path]:
              "--only", "sort-cards", "--jobs", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         try:
-            build(large_deck, folder / "here" / "staff-wellbeing", "sort-cards")
+            here = build_results(large_deck, folder / "here" / "staff-wellbeing", "sort-cards")["sort-cards"]
+            assert here.status == "built", here.message
+            # what the one process laid out, for the tests that count it
+            (folder / "here.json").write_text(json.dumps({"pages": here.pages, "laid_out": here.laid_out}))
         finally:
             _, errors = child.communicate(timeout=900)
         assert child.returncode == 0, errors
 
     folder = shared_folder(tmp_path_factory, "large-deck-pdfs", make)
     return {name: folder / name / "staff-wellbeing" / "sort-cards.pdf" for name in ("cli", "here")}
+
+
+@pytest.fixture(scope="session")
+def large_deck_counts(large_deck_pdfs) -> dict[str, int]:
+    """Pages and pages laid out of the large deck built in one process ("here")."""
+    return json.loads((large_deck_pdfs["here"].parents[2] / "here.json").read_text())
 
 
 @pytest.fixture(scope="session")
