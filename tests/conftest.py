@@ -37,10 +37,13 @@ from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import
     cards_by_code,
     cli,
     expected_codes,
+    install_wheel,
+    installed_env,
     letters,
     line_of,
     replace_in,
     run_cli,
+    run_in,
     shared_folder,
     write_pack,
 )
@@ -82,14 +85,24 @@ def sort_cards(tmp_path_factory, english_pack):
 
 
 @pytest.fixture(scope="session")
-def default_kit(tmp_path_factory) -> Path:
-    """The default pack's six products, built by the command line in a child (its pool included)."""
+def installed(tmp_path_factory) -> tuple[Path, dict]:
+    """(command, environment): the wheel built from the tracked files, installed into a
+    fresh virtual environment outside the repository, once for the whole run."""
+    return installed_env(shared_folder(tmp_path_factory, "install", install_wheel))
 
-    def make(out):
-        result = run_cli("--out", str(out), "--only", ALL_PRODUCTS)
+
+@pytest.fixture(scope="session")
+def default_kit(tmp_path_factory, installed) -> Path:
+    """The default pack's default products, built as the README's first command does:
+    by the installed command, from an empty folder (`run/`), with its pool's workers."""
+    command, env = installed
+
+    def make(folder):
+        (folder / "run").mkdir()
+        result = run_in([command, "--content", "collectief-leren", "--jobs", "2"], cwd=folder / "run", env=env)
         assert result.returncode == 0, result.stderr
 
-    return shared_folder(tmp_path_factory, "default-kit", make) / "collectief-leren"
+    return shared_folder(tmp_path_factory, "default-kit", make) / "run" / "output" / "collectief-leren"
 
 
 # The --set keys the products print, each given a sentinel in `marked_kit`.
