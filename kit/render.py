@@ -15,45 +15,16 @@ from .paths import FONTS, LAYOUTS, layout_roots
 # fonts can ever be chosen (no silent substitution on another machine).
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
+from .libraries import quick_lookup  # noqa: E402
 
-def _import_weasyprint():
-    """WeasyPrint, imported without asking the C compiler for its libraries.
-
-    WeasyPrint opens each C library (GLib, Pango, HarfBuzz, fontconfig) by
-    trying several names in turn; cffi hands a name it cannot open directly to
-    `ctypes.util.find_library`, which on Linux runs ldconfig, then gcc, then
-    ld for it: about 50 processes and 0.15 to 0.3 s of every process that
-    renders. Each list also holds the library's Linux soname
-    (libpango-1.0.so.0), which the loader opens directly: the very file
-    find_library names. So the import first runs with find_library finding
-    nothing, and only if that fails (a library known to gcc or ld alone)
-    again as WeasyPrint does it.
-    """
-    import ctypes.util
-    import io
-    import sys
-    from contextlib import redirect_stdout
-
-    if sys.platform.startswith("linux"):
-        real = ctypes.util.find_library
-        ctypes.util.find_library = lambda name: None
-        try:
-            with redirect_stdout(io.StringIO()):  # its advice printed before it fails: for the real attempt
-                import weasyprint
-            return weasyprint
-        except OSError:
-            pass
-        finally:
-            ctypes.util.find_library = real
+with quick_lookup():
     import weasyprint
-
-    return weasyprint
-
-
-weasyprint = _import_weasyprint()
 from weasyprint.urls import URLFetcher  # noqa: E402
 
+from .hyphenation import install as _hyphenation_from_cache  # noqa: E402
 from .parts import atomic  # noqa: E402
+
+_hyphenation_from_cache()
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)

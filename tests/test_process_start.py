@@ -1,8 +1,7 @@
-"""How the command line's processes start and end: WeasyPrint loads without
-asking the C compiler for its libraries, the workers fork before it loads
-(also for a single deck, which may be cut into parts) and load it themselves,
-and the main process ends without tearing the interpreter down once every
-PDF is written, its output whole."""
+"""How the command line's processes start and end: the workers fork before
+WeasyPrint loads (also for a single deck, which may be cut into parts) and
+load it themselves, and the main process ends without tearing the
+interpreter down once every PDF is written, its output whole."""
 
 from __future__ import annotations
 
@@ -19,47 +18,6 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
-
-
-def test_weasyprint_loads_without_starting_a_process_and_renders():
-    done = _python("""
-        import subprocess
-        started = []
-        real = subprocess.Popen._execute_child
-        def counted(self, args, *rest, **kwargs):
-            started.append(args)
-            return real(self, args, *rest, **kwargs)
-        subprocess.Popen._execute_child = counted
-        import kit.render
-        import weasyprint
-        pdf = weasyprint.HTML(string="<p>Hallo</p>").write_pdf()
-        print(len(started), pdf[:5].decode())
-    """)
-    assert done.returncode == 0, done.stderr
-    # WeasyPrint's own way asks ldconfig, gcc and ld about every name it tries: about 50 processes
-    assert done.stdout.split() == ["0", "%PDF-"]
-
-
-def test_weasyprint_still_loads_where_only_the_linker_knows_its_libraries():
-    # The direct names (libpango-1.0.so.0 ...) refused while find_library is the kit's stand-in:
-    # the kit loads WeasyPrint again the ordinary way, and WeasyPrint's advice printed on the
-    # way (before it fails) is not shown.
-    done = _python("""
-        import ctypes.util, cffi
-        real_find, real_open = ctypes.util.find_library, cffi.FFI.dlopen
-        refused = []
-        def dlopen(self, name, flags=0):
-            if ctypes.util.find_library is not real_find and ".so" in str(name):
-                refused.append(name)
-                raise OSError("not found by that name here")
-            return real_open(self, name, flags)
-        cffi.FFI.dlopen = dlopen
-        import kit.render
-        import weasyprint
-        print(bool(refused), weasyprint.HTML(string="<p>Hallo</p>").write_pdf()[:5].decode())
-    """)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "%PDF-"]
 
 
 def test_the_workers_fork_before_the_renderer_loads_and_load_it_themselves():

@@ -168,3 +168,33 @@ def test_a_decks_parts_arriving_in_any_order_are_joined_in_order_with_their_dest
         dests = pikepdf.NameTree(pdf.Root.Names.Dests)
         assert all(dests[f"card-{part}-{n}"][0].objgen == pdf.pages[2 * (part - 1) + n].obj.objgen
                    for part in (1, 2, 3) for n in range(2))
+
+
+# Run in a child: this process has loaded the renderer already.
+_LOOKUPS = """
+import subprocess, sys
+started = []
+real = subprocess.Popen.__init__
+def recording(self, args, *rest, **kw):
+    started.append(args[0] if isinstance(args, (list, tuple)) else args)
+    real(self, args, *rest, **kw)
+subprocess.Popen.__init__ = recording
+import kit.render
+from weasyprint.text import ffi
+print(sorted(started))
+print([name for name in ("gobject", "pango", "harfbuzz", "harfbuzz_subset", "fontconfig", "pangoft2")
+       if getattr(ffi, name) is not None])
+"""
+
+
+def test_the_renderer_finds_its_libraries_without_starting_the_compiler():
+    """Every process that renders loads Pango, HarfBuzz, fontconfig and GLib:
+    found by reading the linker's cache once, not by a compiler and a linker
+    started for every name WeasyPrint tries (a fifth of a second each time)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _LOOKUPS], capture_output=True, text=True, check=True)
+    started, loaded = done.stdout.splitlines()
+    assert started == "['/sbin/ldconfig']", started
+    assert loaded == str(["gobject", "pango", "harfbuzz", "harfbuzz_subset", "fontconfig", "pangoft2"])
