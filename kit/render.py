@@ -18,10 +18,12 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 import weasyprint  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
+from . import stylecache  # noqa: E402
 from .parts import atomic  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+stylecache.install()  # linked stylesheets parsed once per process (`kit.stylecache`)
 
 
 
