@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_PACK, run_cli
-from pdfread import text
+from pdfread import contains, text
 
 pytestmark = pytest.mark.slow  # batches of whole kits
 
@@ -103,6 +103,29 @@ def test_a_row_lays_out_only_the_pages_where_its_words_take_another_height(tmp_p
     # (the about card's event line)
     assert first.laid_out >= first.pages
     assert second.laid_out <= 1 and third.laid_out <= 1
+
+
+@pytest.mark.parametrize("product", ["dialogue-cards", "answer-key", "guide"])
+def test_a_batch_draws_the_common_pages_once_and_each_row_only_its_words(tmp_path, monkeypatch, product):
+    """The pages every row shares are drawn into a PDF once; a row draws only
+    its stamped pages' words and lays them over that PDF (kit/overlay.py)."""
+    import weasyprint
+
+    drawn: list[int] = []  # pages of each document WeasyPrint drew and wrote
+    real = weasyprint.Document.write_pdf
+    monkeypatch.setattr(weasyprint.Document, "write_pdf",
+                        lambda self, *args, **kwargs: drawn.append(len(self.pages)) or real(self, *args, **kwargs))
+    rows = [("De Linde", "Team A", "2026-12-04"), ("De Eiken", "Team B", "2026-12-05"),
+            ("De Beuk", "Team C", "2026-12-06")]  # words of one line each, as the first row's
+    results, _ = _batch_in_process(tmp_path / "out", _csv(tmp_path, rows), [product], monkeypatch)
+    made = [next(iter(results[line])) for line in sorted(results)]
+    pages = made[0].pages
+    assert all(r.status == "built" and r.pages == pages for r in made)
+    assert drawn.count(pages) == 1 and len(drawn) == 1 + len(rows), drawn
+    assert all(count < pages for count in drawn if count != pages)  # a row's words: only its stamped pages
+    for row, result in zip(rows, made):
+        words = text(Path(result.path))
+        assert contains(words, row[0]) and contains(words, row[1]), result.path
 
 
 def test_a_changed_value_renders_again_only_what_prints_it(tmp_path, monkeypatch):
