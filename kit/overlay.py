@@ -139,6 +139,7 @@ def _lay_over(common: bytes, words: bytes, where: list[int], out) -> None:
     import pikepdf  # noqa: PLC0415
 
     with pikepdf.open(io.BytesIO(common)) as pdf, pikepdf.open(io.BytesIO(words)) as layer:
+        _retag(layer)
         for index, page in zip(where, layer.pages, strict=True):
             form = page.as_form_xobject()
             form.BBox = page.MediaBox  # the same page size: drawn where it was laid out
@@ -149,3 +150,35 @@ def _lay_over(common: bytes, words: bytes, where: list[int], out) -> None:
             target.contents_add(b"q\n", prepend=True)
             target.contents_add(b"\nQ\nq " + str(name).encode() + b" Do Q\n")
         pdf.save(out, deterministic_id=True)  # the same bytes for the same pages: no /ID from the clock
+
+
+def _retag(layer) -> None:
+    """Give the words' font subsets tags of their own: WeasyPrint tags a
+    subset by its font, so the words' subset of a font would carry the tag
+    of the common pages' subset of it, and two subsets in one PDF must
+    differ in tag. The new tag comes from the subset itself (the same bytes
+    every time)."""
+    import hashlib  # noqa: PLC0415
+
+    import pikepdf  # noqa: PLC0415
+
+    done = set()
+    for page in layer.pages:
+        for font in (page.obj.get("/Resources", {}).get("/Font") or {}).values():
+            if font.objgen in done or "/DescendantFonts" not in font:
+                continue
+            done.add(font.objgen)
+            descendant = font.DescendantFonts[0]
+            descriptor = descendant.get("/FontDescriptor")
+            old, plus, name = str(font.BaseFont).lstrip("/").partition("+")
+            if not plus or descriptor is None:
+                continue
+            program = next((descriptor[key] for key in ("/FontFile2", "/FontFile3", "/FontFile") if key in descriptor),
+                           None)
+            digest = hashlib.blake2b(program.read_raw_bytes() if program is not None else name.encode(),
+                                     digest_size=6).digest()
+            tag = "".join(chr(ord("A") + byte % 26) for byte in digest)
+            if tag == old:
+                tag = tag[::-1] if tag[::-1] != old else "K" + tag[1:]
+            new = pikepdf.Name(f"/{tag}+{name}")
+            font.BaseFont = descendant.BaseFont = descriptor.FontName = new
