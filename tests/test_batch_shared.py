@@ -183,3 +183,36 @@ def test_sheets_taken_from_the_page_cache_write_the_bytes_of_a_whole_layout(tmp_
         pagecache.forget()
     whole = deck(tmp_path / "whole", "Het Anker", shared=False)
     assert spliced == whole
+
+
+def test_a_worker_renders_a_products_rows_together():
+    """Each product's rows go to one worker (which lays its common pages out
+    once), in the order of the products; with fewer products than workers a
+    product's rows are shared out, and a large batch is cut into groups."""
+    from kit.batch import GROUP_ROWS, by_product
+    from kit.build.results import Task
+
+    def tasks(products, rows):
+        return [Task(None, Path(f"row{row}"), product, None, "") for row in range(rows) for product in products]
+
+    assert by_product(tasks(["a", "b", "c"], 3), 2) == [[0, 3, 6], [1, 4, 7], [2, 5, 8]]
+    assert by_product(tasks(["a"], 5), 2) == [[0, 1, 2], [3, 4]]
+    many = by_product(tasks(["a", "b"], GROUP_ROWS + 1), 2)
+    assert [len(group) for group in many] == [GROUP_ROWS, 1, GROUP_ROWS, 1]
+    assert sorted(index for group in many for index in group) == list(range(2 * (GROUP_ROWS + 1)))
+
+
+def test_a_batch_with_two_workers_lays_out_each_products_pages_once(tmp_path):
+    from kit.batch import build_batch, read_rows
+    from kit.context import Options
+
+    products = ["answer-key", "worksheet", "results-sheet"]
+    rows = [("De Linde", "Team A", "2026-12-04"), ("De Eiken", "Team B", "2026-12-05"),
+            ("De Beuk", "Team C", "2026-12-06"), ("De Es", "Team D", "2026-12-07")]
+    results = build_batch(DEFAULT_PACK, tmp_path / "out", products, Options(), read_rows(_csv(tmp_path, rows)), jobs=2)
+    made = [result for done in results.values() for result in done]
+    assert len(made) == len(products) * len(rows) and all(result.status == "built" for result in made)
+    for product in products:
+        mine = [result for result in made if result.product == product]
+        # the first row's worker lays out every page; the other rows only their words (no page)
+        assert sum(result.laid_out >= result.pages for result in mine) == 1, [r.laid_out for r in mine]
