@@ -140,7 +140,8 @@ def _languages() -> tuple[str, ...]:
 
 
 def _pdf_variant(text: str) -> str:
-    from weasyprint.pdf import VARIANTS  # only when asked: WeasyPrint takes a while to load
+    from . import render  # noqa: F401 - WeasyPrint loaded the kit's way (shipped fonts only), and only when asked
+    from weasyprint.pdf import VARIANTS
 
     if text not in VARIANTS:
         raise OptionError(f"unknown PDF variant {text!r}; variants: {', '.join(sorted(VARIANTS))}")

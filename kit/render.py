@@ -15,11 +15,17 @@ from .paths import FONTS, LAYOUTS, layout_roots
 # fonts can ever be chosen (no silent substitution on another machine).
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
-import weasyprint  # noqa: E402
+from .libraries import quick_lookup  # noqa: E402
+
+with quick_lookup():
+    import weasyprint
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 from . import stylecache  # noqa: E402
+from .hyphenation import install as _hyphenation_from_cache  # noqa: E402
 from .parts import atomic  # noqa: E402
+
+_hyphenation_from_cache()
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)

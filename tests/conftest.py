@@ -9,6 +9,7 @@ What the tests share beyond fixtures is in `helpers.py` (imported here, so
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -36,10 +37,13 @@ from helpers import (  # noqa: E402,F401 - re-exported for `from conftest import
     cards_by_code,
     cli,
     expected_codes,
+    install_wheel,
+    installed_env,
     letters,
     line_of,
     replace_in,
     run_cli,
+    run_in,
     shared_folder,
     write_pack,
 )
@@ -81,14 +85,24 @@ def sort_cards(tmp_path_factory, english_pack):
 
 
 @pytest.fixture(scope="session")
-def default_kit(tmp_path_factory) -> Path:
-    """The default pack's six products, built by the command line in a child (its pool included)."""
+def installed(tmp_path_factory) -> tuple[Path, dict]:
+    """(command, environment): the wheel built from the tracked files, installed into a
+    fresh virtual environment outside the repository, once for the whole run."""
+    return installed_env(shared_folder(tmp_path_factory, "install", install_wheel))
 
-    def make(out):
-        result = run_cli("--out", str(out), "--only", ALL_PRODUCTS)
+
+@pytest.fixture(scope="session")
+def default_kit(tmp_path_factory, installed) -> Path:
+    """The default pack's default products, built as the README's first command does:
+    by the installed command, from an empty folder (`run/`), with its pool's workers."""
+    command, env = installed
+
+    def make(folder):
+        (folder / "run").mkdir()
+        result = run_in([command, "--content", "collectief-leren", "--jobs", "2"], cwd=folder / "run", env=env)
         assert result.returncode == 0, result.stderr
 
-    return shared_folder(tmp_path_factory, "default-kit", make) / "collectief-leren"
+    return shared_folder(tmp_path_factory, "default-kit", make) / "run" / "output" / "collectief-leren"
 
 
 # The --set keys the products print, each given a sentinel in `marked_kit`.
@@ -178,13 +192,22 @@ def large_deck_pdfs(tmp_path_factory, large_deck) -> dict[str, Path]:
              "--only", "sort-cards", "--jobs", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         try:
-            build(large_deck, folder / "here" / "staff-wellbeing", "sort-cards")
+            here = build_results(large_deck, folder / "here" / "staff-wellbeing", "sort-cards")["sort-cards"]
+            assert here.status == "built", here.message
+            # what the one process laid out, for the tests that count it
+            (folder / "here.json").write_text(json.dumps({"pages": here.pages, "laid_out": here.laid_out}))
         finally:
             _, errors = child.communicate(timeout=900)
         assert child.returncode == 0, errors
 
     folder = shared_folder(tmp_path_factory, "large-deck-pdfs", make)
     return {name: folder / name / "staff-wellbeing" / "sort-cards.pdf" for name in ("cli", "here")}
+
+
+@pytest.fixture(scope="session")
+def large_deck_counts(large_deck_pdfs) -> dict[str, int]:
+    """Pages and pages laid out of the large deck built in one process ("here")."""
+    return json.loads((large_deck_pdfs["here"].parents[2] / "here.json").read_text())
 
 
 @pytest.fixture(scope="session")

@@ -11,33 +11,23 @@ deck joined from parts keeps its pages, their order and their names.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pypdf
 import pytest
-from conftest import ENGLISH_PACK, build, run_cli, write_pack
+from conftest import ENGLISH_PACK, build, write_pack
 from helpers import LARGE_DECK, letters
 from kit.sheets import CHUNK_PAGES
 from pdfread import card_boxes, text
 
 A4_W = 210.0
 POKER = (63.0, 88.0)
-STATEMENTS = 190  # 22 sheets of statements and two of header cards: 48 pages, two parts
 
 
 @pytest.fixture(scope="module")
 def small_pack(tmp_path_factory):
     return write_pack(tmp_path_factory.mktemp("deck-html") / "pack", ENGLISH_PACK)
-
-
-@pytest.fixture(scope="module")
-def large_pack(tmp_path_factory):
-    files = dict(ENGLISH_PACK)
-    categories = ("drivers", "conditions", "outcomes", "risks")
-    files["statements.yaml"] = "\n".join(
-        f"- id: st-{i:03d}\n  category: {categories[i % 4]}\n  text: Statement number {i} about the team.\n"
-        f"  source: report" for i in range(1, STATEMENTS + 1))
-    return write_pack(tmp_path_factory.mktemp("deck-large") / "pack", files)
 
 
 def _dumped(pack, tmp_path, monkeypatch, **options) -> str:
@@ -87,20 +77,16 @@ def test_every_card_side_is_named_at_both_corners_and_its_back_is_behind_its_fro
         assert (b_right - b_left, b_bottom - b_top) == pytest.approx((right - left, bottom - top), abs=0.05)
 
 
-def test_a_repeated_back_page_is_laid_out_once_and_printed_behind_every_sheet(large_pack, tmp_path):
-    result = run_cli("--content", str(large_pack), "--out", str(tmp_path), "--only", "sort-cards", "--jobs", "1",
-                     "--verbose")
-    assert result.returncode == 0, result.stderr
-    line = next(line for line in result.stdout.splitlines() if "sort-cards.pdf" in line)
-    pages = int(re.search(r"(\d+) pages", line)[1])
-    laid_out = int(re.search(r"(\d+) pages laid out", line)[1])
-    assert pages == 48
-    assert laid_out < pages * 3 // 4, line  # the fronts, and each part's backs a few times at most
-    pdf = tmp_path / "staff-wellbeing" / "sort-cards.pdf"
-    reader = pypdf.PdfReader(pdf)
-    backs = [page.extract_text() for page in reader.pages[5::2]]  # statement sheets' backs
+def test_a_repeated_back_page_is_laid_out_once_and_printed_behind_every_sheet(large_deck_pdfs, large_deck_counts):
+    # the run's large deck (185 statements), laid out whole in one process
+    pages, laid_out = large_deck_counts["pages"], large_deck_counts["laid_out"]
+    assert pages == 2 * (2 + math.ceil(LARGE_DECK / 9))  # two sheets of header cards, then the statements'
+    assert laid_out < pages * 3 // 4, large_deck_counts  # the fronts, and the backs a few times at most
+    reader = pypdf.PdfReader(large_deck_pdfs["here"])
+    assert len(reader.pages) == pages
+    backs = [" ".join(page.extract_text().split()) for page in reader.pages[5::2]]  # statement sheets' backs
     assert len(set(backs)) <= 2  # full sheets, and the last
-    assert all(b.count("Staff wellbeing in small schools") == min(9, STATEMENTS - 9 * i) for i, b in enumerate(" ".join(b.split()) for b in backs))
+    assert all(b.count("Staff wellbeing in small schools") == min(9, LARGE_DECK - 9 * i) for i, b in enumerate(backs))
 
 
 @pytest.mark.slow

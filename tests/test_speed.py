@@ -138,3 +138,33 @@ def test_the_poster_is_fitted_in_at_most_two_layouts_with_columns_the_kit_balanc
     # both columns end above the footer, within an item's height of each other
     assert set(lowest) == {"left", "right"}
     assert abs(lowest["left"] - lowest["right"]) * mm < 40, lowest
+
+
+# Run in a child: this process has loaded the renderer already.
+_LOOKUPS = """
+import subprocess, sys
+started = []
+real = subprocess.Popen.__init__
+def recording(self, args, *rest, **kw):
+    started.append(args[0] if isinstance(args, (list, tuple)) else args)
+    real(self, args, *rest, **kw)
+subprocess.Popen.__init__ = recording
+import kit.render
+from weasyprint.text import ffi
+print(sorted(started))
+print([name for name in ("gobject", "pango", "harfbuzz", "harfbuzz_subset", "fontconfig", "pangoft2")
+       if getattr(ffi, name) is not None])
+"""
+
+
+def test_the_renderer_finds_its_libraries_without_starting_the_compiler():
+    """Every process that renders loads Pango, HarfBuzz, fontconfig and GLib:
+    found by reading the linker's cache once, not by a compiler and a linker
+    started for every name WeasyPrint tries (a fifth of a second each time)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _LOOKUPS], capture_output=True, text=True, check=True)
+    started, loaded = done.stdout.splitlines()
+    assert started == "['/sbin/ldconfig']", started
+    assert loaded == str(["gobject", "pango", "harfbuzz", "harfbuzz_subset", "fontconfig", "pangoft2"])
