@@ -52,6 +52,23 @@ def qr_codes(path: Path, dpi: int = 150) -> list[list[str]]:
         pdf.close()
 
 
+def rasters(path: Path, dpi: int = 150) -> list[bytes]:
+    """Every page rasterised at `dpi` (RGB), as a printer's driver would get it."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [page.render(scale=dpi / 72).to_pil().convert("RGB").tobytes() for page in pdf]
+    finally:
+        pdf.close()
+
+
+def named_destinations(path: Path) -> dict[str, tuple[int, float, float]]:
+    """The PDF's named destinations: name -> (page index, left, top in points)."""
+    reader = pypdf.PdfReader(path)
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    return {name: (pages[dest.page.idnum], round(float(dest.left or 0), 2), round(float(dest.top or 0), 2))
+            for name, dest in reader.named_destinations.items()}
+
+
 def card_boxes(path: Path) -> dict[str, tuple[int, float, float, float, float]]:
     """Anchor name (side-cardid) -> (page, left, top, right, bottom) in mm from the top-left."""
     reader = pypdf.PdfReader(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_PACK, run_cli
-from pdfread import text
+from pdfread import contains, text
 
 pytestmark = pytest.mark.slow  # batches of whole kits
 
@@ -105,6 +105,29 @@ def test_a_row_lays_out_only_the_pages_where_its_words_take_another_height(tmp_p
     assert second.laid_out <= 1 and third.laid_out <= 1
 
 
+@pytest.mark.parametrize("product", ["dialogue-cards", "answer-key", "guide"])
+def test_a_batch_draws_the_common_pages_once_and_each_row_only_its_words(tmp_path, monkeypatch, product):
+    """The pages every row shares are drawn into a PDF once; a row draws only
+    its stamped pages' words and lays them over that PDF (kit/overlay.py)."""
+    import weasyprint
+
+    drawn: list[int] = []  # pages of each document WeasyPrint drew and wrote
+    real = weasyprint.Document.write_pdf
+    monkeypatch.setattr(weasyprint.Document, "write_pdf",
+                        lambda self, *args, **kwargs: drawn.append(len(self.pages)) or real(self, *args, **kwargs))
+    rows = [("De Linde", "Team A", "2026-12-04"), ("De Eiken", "Team B", "2026-12-05"),
+            ("De Beuk", "Team C", "2026-12-06")]  # words of one line each, as the first row's
+    results, _ = _batch_in_process(tmp_path / "out", _csv(tmp_path, rows), [product], monkeypatch)
+    made = [next(iter(results[line])) for line in sorted(results)]
+    pages = made[0].pages
+    assert all(r.status == "built" and r.pages == pages for r in made)
+    assert drawn.count(pages) == 1 and len(drawn) == 1 + len(rows), drawn
+    assert all(count < pages for count in drawn if count != pages)  # a row's words: only its stamped pages
+    for row, result in zip(rows, made):
+        words = text(Path(result.path))
+        assert contains(words, row[0]) and contains(words, row[1]), result.path
+
+
 def test_a_changed_value_renders_again_only_what_prints_it(tmp_path, monkeypatch):
     products = ["sort-cards", "poster", "guide", "worksheet"]
     out = tmp_path / "out"
@@ -160,3 +183,36 @@ def test_sheets_taken_from_the_page_cache_write_the_bytes_of_a_whole_layout(tmp_
         pagecache.forget()
     whole = deck(tmp_path / "whole", "Het Anker", shared=False)
     assert spliced == whole
+
+
+def test_a_worker_renders_a_products_rows_together():
+    """Each product's rows go to one worker (which lays its common pages out
+    once), in the order of the products; with fewer products than workers a
+    product's rows are shared out, and a large batch is cut into groups."""
+    from kit.batch import GROUP_ROWS, by_product
+    from kit.build.results import Task
+
+    def tasks(products, rows):
+        return [Task(None, Path(f"row{row}"), product, None, "") for row in range(rows) for product in products]
+
+    assert by_product(tasks(["a", "b", "c"], 3), 2) == [[0, 3, 6], [1, 4, 7], [2, 5, 8]]
+    assert by_product(tasks(["a"], 5), 2) == [[0, 1, 2], [3, 4]]
+    many = by_product(tasks(["a", "b"], GROUP_ROWS + 1), 2)
+    assert [len(group) for group in many] == [GROUP_ROWS, 1, GROUP_ROWS, 1]
+    assert sorted(index for group in many for index in group) == list(range(2 * (GROUP_ROWS + 1)))
+
+
+def test_a_batch_with_two_workers_lays_out_each_products_pages_once(tmp_path):
+    from kit.batch import build_batch, read_rows
+    from kit.context import Options
+
+    products = ["answer-key", "worksheet", "results-sheet"]
+    rows = [("De Linde", "Team A", "2026-12-04"), ("De Eiken", "Team B", "2026-12-05"),
+            ("De Beuk", "Team C", "2026-12-06"), ("De Es", "Team D", "2026-12-07")]
+    results = build_batch(DEFAULT_PACK, tmp_path / "out", products, Options(), read_rows(_csv(tmp_path, rows)), jobs=2)
+    made = [result for done in results.values() for result in done]
+    assert len(made) == len(products) * len(rows) and all(result.status == "built" for result in made)
+    for product in products:
+        mine = [result for result in made if result.product == product]
+        # the first row's worker lays out every page; the other rows only their words (no page)
+        assert sum(result.laid_out >= result.pages for result in mine) == 1, [r.laid_out for r in mine]
