@@ -539,3 +539,14 @@ def thin_lines(pdf_path, page_index):
         return found
     finally:
         document.close()
+
+
+def font_subsets(path: Path) -> list[str]:
+    """The base name of every font the file holds (`ABCDEF+Family`), wherever
+    it is used: on a page or in a form laid over it."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return sorted(str(obj.BaseFont) for obj in pdf.objects
+                      if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
+                      and not str(obj.get("/Subtype", "")).startswith("/CIDFontType"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_PACK, cli
-from pdfread import chars_of, contains, named_destinations, rasters, text
+from pdfread import chars_of, contains, font_subsets, named_destinations, rasters, text
 
 pytestmark = pytest.mark.slow  # each product built twice
 
@@ -57,8 +57,30 @@ def _same_pages(stamped: Path, whole: Path, what: str) -> None:
     assert named_destinations(stamped) == named_destinations(whole), what
 
 
+def _laid_over(path: Path) -> bool:
+    """Words were laid over the pages: a font subset of their own beside the pages' one of the same face."""
+    faces = [name.partition("+")[2] for name in font_subsets(path)]
+    return len(faces) > len(set(faces))
+
+
+@pytest.mark.parametrize("product", ["dialogue-cards", "answer-key", "worksheet", "poster", "results-sheet"])
+def test_the_marked_kit_is_stamped_and_prints_what_its_words_laid_out_in_the_flow_print(tmp_path, monkeypatch,
+                                                                                        marked_kit, product):
+    """The run's marked kit (a single build, every --set value given) has its
+    words laid over its pages; the product laid out with them in the flow
+    prints the same. (Its guide names the kit's other products: the guide is
+    compared on Letter paper below.)"""
+    single, options = marked_kit
+    _, none = _render(tmp_path, DEFAULT_PACK, product, options.values, {}, monkeypatch, whole=True)
+    assert none == 0
+    stamped = single / f"{product}.pdf"
+    assert _laid_over(stamped) and not _laid_over(tmp_path / f"{product}.pdf"), product
+    _same_pages(stamped, tmp_path / f"{product}.pdf", product)
+    # the words are in the PDF's text layer, where a reader's search finds them
+    assert contains(text(stamped), dict(options.values)["school"]), product
+
+
 @pytest.mark.parametrize("pack, products, values, options", [
-    (DEFAULT_PACK, ["dialogue-cards", "answer-key", "worksheet", "poster", "results-sheet", "guide"], VALUES, {}),
     (DEFAULT_PACK, ["dialogue-cards", "answer-key", "guide"], VALUES, {"paper": "letter", "low_ink": True}),
     (DATA / "ar", ["dialogue-cards", "answer-key", "worksheet"],
      (("school", "مدرسة النور"), ("date", "2026-12-04")), {}),
