@@ -31,6 +31,7 @@ class PageCache:
         self.limit = limit
         self._pages: OrderedDict[bytes, tuple[object, object]] = OrderedDict()  # key -> (document, page)
         self._documents: OrderedDict[bytes, object] = OrderedDict()  # key -> document
+        self.pdfs: OrderedDict = OrderedDict()  # the common PDFs of stamped documents (`kit.overlay`)
         self.hits = self.misses = 0
 
     def __len__(self) -> int:

@@ -21,6 +21,7 @@ with quick_lookup():
     import weasyprint
 from weasyprint.urls import URLFetcher  # noqa: E402
 
+from . import stylecache  # noqa: E402
 from .hyphenation import install as _hyphenation_from_cache  # noqa: E402
 from .parts import atomic  # noqa: E402
 
@@ -28,6 +29,7 @@ _hyphenation_from_cache()
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+stylecache.install()  # linked stylesheets parsed once per process (`kit.stylecache`)
 
 
 
@@ -140,10 +142,22 @@ def write_pdf(document, target, pdf_variant: str | None = None) -> int:
 
         options["finisher"] = stamp(repeats)
     if not isinstance(target, Path):
-        document.write_pdf(target, **options)
+        _write(document, target, options, repeats)
         return len(document.pages)
     with atomic(target) as f:
-        document.write_pdf(f, **options)
+        _write(document, f, options, repeats)
     dump_html(document, target)
     return len(document.pages)
+
+
+def _write(document, out, options: dict, repeats) -> None:
+    """A document with stamps (`kit.stamps`) is written as its common pages,
+    kept for the batch's next row, with its stamps laid over them
+    (`kit.overlay`); a PDF variant, whose pages are tagged, is drawn whole."""
+    from . import overlay, pagecache
+
+    cache = pagecache.active()
+    store = cache.pdfs if cache is not None else None
+    if options.get("pdf_variant") or not overlay.write(document, out, repeats, store):
+        document.write_pdf(out, **options)
 

@@ -171,7 +171,9 @@ def _stamped(base, boxes, lines):
     """The common pages with each stamp's laid-out lines moved onto its box."""
     from weasyprint.document import Page  # noqa: PLC0415 (the renderer is loaded by now)
 
-    roots = {}
+    from . import overlay  # noqa: PLC0415
+
+    roots, placed, apart = {}, {}, set()
     for index, (page_index, path, box, _) in boxes.items():
         line_box = lines[index]
         dx = box.content_box_x() - line_box.content_box_x()
@@ -183,7 +185,16 @@ def _stamped(base, boxes, lines):
         stamped.children = children
         root = roots.get(page_index, base.pages[page_index]._page_box)
         roots[page_index] = _replace(root, path, stamped)
-    pages = [Page(roots[i]) if i in roots else page for i, page in enumerate(base.pages)]
+        placed.setdefault(page_index, []).append(stamped)
+        if not overlay.drawn_alone(base.pages[page_index]._page_box, path):
+            apart.add(page_index)
+    pages = []
+    for i, page in enumerate(base.pages):
+        if i in roots:
+            page = Page(roots[i])
+            if i not in apart:  # written as the common page with its stamps laid over it (`kit.overlay`)
+                page.kit_stamps = overlay.Stamps(blank=base.pages[i]._page_box, full=roots[i], boxes=placed[i])
+        pages.append(page)
     return base.copy(pages)
 
 

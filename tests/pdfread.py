@@ -52,6 +52,23 @@ def qr_codes(path: Path, dpi: int = 150) -> list[list[str]]:
         pdf.close()
 
 
+def rasters(path: Path, dpi: int = 150) -> list[bytes]:
+    """Every page rasterised at `dpi` (RGB), as a printer's driver would get it."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [page.render(scale=dpi / 72).to_pil().convert("RGB").tobytes() for page in pdf]
+    finally:
+        pdf.close()
+
+
+def named_destinations(path: Path) -> dict[str, tuple[int, float, float]]:
+    """The PDF's named destinations: name -> (page index, left, top in points)."""
+    reader = pypdf.PdfReader(path)
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    return {name: (pages[dest.page.idnum], round(float(dest.left or 0), 2), round(float(dest.top or 0), 2))
+            for name, dest in reader.named_destinations.items()}
+
+
 def card_boxes(path: Path) -> dict[str, tuple[int, float, float, float, float]]:
     """Anchor name (side-cardid) -> (page, left, top, right, bottom) in mm from the top-left."""
     reader = pypdf.PdfReader(path)
@@ -522,3 +539,14 @@ def thin_lines(pdf_path, page_index):
         return found
     finally:
         document.close()
+
+
+def font_subsets(path: Path) -> list[str]:
+    """The base name of every font the file holds (`ABCDEF+Family`), wherever
+    it is used: on a page or in a form laid over it."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return sorted(str(obj.BaseFont) for obj in pdf.objects
+                      if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
+                      and not str(obj.get("/Subtype", "")).startswith("/CIDFontType"))

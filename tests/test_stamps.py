@@ -1,8 +1,10 @@
 """A row's own words (school, team, date) are stamps (kit/stamps.py): laid
 out as a small layer of their own and moved onto pages laid out without
-them, which a batch lays out once for all its rows. The pages are the ones
-the words would have made in the flow, the words stay text, and words that
-do not fit are still named."""
+them, which a batch lays out once for all its rows; the PDF is those common
+pages with the words laid over them (kit/overlay.py), which a batch writes
+once. The pages look as the words laid out in the flow would draw them, the
+words stay text where the flow puts them, and words that do not fit are
+still named."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEFAULT_PACK, cli
-from pdfread import contains, text
+from pdfread import chars_of, contains, font_subsets, named_destinations, rasters, text
 
 pytestmark = pytest.mark.slow  # each product built twice
 
@@ -41,19 +43,55 @@ def _render(out: Path, pack: Path, product: str, values, options: dict, monkeypa
     return Path(result.path).read_bytes(), len(stamped)
 
 
+def _same_pages(stamped: Path, whole: Path, what: str) -> None:
+    """The stamped PDF prints what the flow's does: the same pixels at 150 dpi,
+    the same characters (text a reader finds) in the same places and fonts,
+    the same named destinations."""
+    assert rasters(stamped) == rasters(whole), f"{what}: the stamped pages look other than the words in the flow"
+
+    def places(path):  # pdfium reads the laid-over words after the page's own text: compared by place
+        return [sorted((c.char, round(c.left, 2), round(c.top, 2), round(c.right, 2), c.font) for c in page)
+                for page in chars_of(path)]
+
+    assert places(stamped) == places(whole), f"{what}: the text is not where the flow puts it"
+    assert named_destinations(stamped) == named_destinations(whole), what
+
+
+def _laid_over(path: Path) -> bool:
+    """Words were laid over the pages: a font subset of their own beside the pages' one of the same face."""
+    faces = [name.partition("+")[2] for name in font_subsets(path)]
+    return len(faces) > len(set(faces))
+
+
+@pytest.mark.parametrize("product", ["dialogue-cards", "answer-key", "worksheet", "poster", "results-sheet"])
+def test_the_marked_kit_is_stamped_and_prints_what_its_words_laid_out_in_the_flow_print(tmp_path, monkeypatch,
+                                                                                        marked_kit, product):
+    """The run's marked kit (a single build, every --set value given) has its
+    words laid over its pages; the product laid out with them in the flow
+    prints the same. (Its guide names the kit's other products: the guide is
+    compared on Letter paper below.)"""
+    single, options = marked_kit
+    _, none = _render(tmp_path, DEFAULT_PACK, product, options.values, {}, monkeypatch, whole=True)
+    assert none == 0
+    stamped = single / f"{product}.pdf"
+    assert _laid_over(stamped) and not _laid_over(tmp_path / f"{product}.pdf"), product
+    _same_pages(stamped, tmp_path / f"{product}.pdf", product)
+    # the words are in the PDF's text layer, where a reader's search finds them
+    assert contains(text(stamped), dict(options.values)["school"]), product
+
+
 @pytest.mark.parametrize("pack, products, values, options", [
-    (DEFAULT_PACK, ["dialogue-cards", "answer-key", "worksheet", "poster", "results-sheet", "guide"], VALUES, {}),
     (DEFAULT_PACK, ["dialogue-cards", "answer-key", "guide"], VALUES, {"paper": "letter", "low_ink": True}),
     (DATA / "ar", ["dialogue-cards", "answer-key", "worksheet"],
      (("school", "مدرسة النور"), ("date", "2026-12-04")), {}),
 ])
-def test_stamped_pages_write_the_bytes_of_the_words_laid_out_in_the_flow(tmp_path, monkeypatch, pack, products,
-                                                                          values, options):
+def test_stamped_pages_print_what_the_words_laid_out_in_the_flow_print(tmp_path, monkeypatch, pack, products,
+                                                                        values, options):
     for product in products:
-        stamped, count = _render(tmp_path / "stamped", pack, product, values, options, monkeypatch, whole=False)
-        whole, none = _render(tmp_path / "whole", pack, product, values, options, monkeypatch, whole=True)
+        _, count = _render(tmp_path / "stamped", pack, product, values, options, monkeypatch, whole=False)
+        _, none = _render(tmp_path / "whole", pack, product, values, options, monkeypatch, whole=True)
         assert count >= 1 and none == 0, product
-        assert stamped == whole, f"{product}: the stamped pages differ from the words laid out in the flow"
+        _same_pages(tmp_path / "stamped" / f"{product}.pdf", tmp_path / "whole" / f"{product}.pdf", product)
         # the words are in the PDF's text layer, where a reader's search finds them
         assert contains(text(tmp_path / "stamped" / f"{product}.pdf"), values[0][1]), product
 
@@ -74,9 +112,10 @@ def test_a_stamp_that_takes_another_height_lays_its_pages_out_again(tmp_path, mo
         return measure(built.document.lay_out(0), "p", "intro")[0][1]
 
     assert intro_top(long_team) > intro_top((("team", "Team A"),)) + 1  # the field grew by a line, in mm
-    stamped, count = _render(tmp_path / "a", DEFAULT_PACK, "worksheet", long_team, {}, monkeypatch, whole=False)
-    whole, _ = _render(tmp_path / "b", DEFAULT_PACK, "worksheet", long_team, {}, monkeypatch, whole=True)
-    assert count == 1 and stamped == whole
+    _, count = _render(tmp_path / "a", DEFAULT_PACK, "worksheet", long_team, {}, monkeypatch, whole=False)
+    _render(tmp_path / "b", DEFAULT_PACK, "worksheet", long_team, {}, monkeypatch, whole=True)
+    assert count == 1
+    _same_pages(tmp_path / "a" / "worksheet.pdf", tmp_path / "b" / "worksheet.pdf", "worksheet")
 
 
 def test_a_batch_row_whose_words_do_not_fit_their_stamp_is_named_and_the_others_build(tmp_path, small_pack):

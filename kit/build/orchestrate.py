@@ -30,10 +30,11 @@ def _identity(path: Path):
     return info.st_ino, info.st_mtime_ns, info.st_size
 
 
-def render_tasks(tasks: list[Task], jobs: int | None, on_result, pool=None):
+def render_tasks(tasks: list[Task], jobs: int | None, on_result, pool=None, groups=None):
     """Run `tasks`, calling `on_result(index, Result)` as each finishes; an
     interrupt becomes `Interrupted` listing the PDFs that were written before
-    it (each whole: PDFs are replaced, never written over).
+    it (each whole: PDFs are replaced, never written over). `groups`: see
+    `pool.render_all`.
 
     The parts of a deck (`deck_tasks`) are joined into the deck's PDF as they
     come in, and reported as one Result.
@@ -41,7 +42,7 @@ def render_tasks(tasks: list[Task], jobs: int | None, on_result, pool=None):
     targets = [task.target for task in tasks]
     before = [_identity(target) for target in targets]
     try:
-        with contextlib.closing(render_all(tasks, jobs, pool)) as rendered:
+        with contextlib.closing(render_all(tasks, jobs, pool, groups)) as rendered:
             results = join_parts(rendered, tasks) if any(task.part for task in tasks) else rendered
             with contextlib.closing(results):
                 for index, result in results:

@@ -97,11 +97,24 @@ def early(jobs: int | None, products: int, parts: bool = False):
     pool.close()
 
 
-def _completed(pool, tasks: list[Task]):
-    """(task index, Result) of each task submitted to `pool`, as each finishes."""
-    futures = {pool.submit(render_product, task): index for index, task in enumerate(tasks)}
+def render_group(tasks: list[Task]) -> list:
+    """Several tasks in one worker, one after another: a batch's rows of one
+    product, which lay out that product's common pages once (`kit.pagecache`)."""
+    return [render_product(task) for task in tasks]
+
+
+def _completed(pool, tasks: list[Task], groups: list[list[int]] | None = None):
+    """(task index, Result) of each task submitted to `pool`, as each finishes;
+    the tasks of a group (`groups`: lists of task indexes) go to one worker together."""
+    futures = {}
+    for group in groups or [[index] for index in range(len(tasks))]:
+        if len(group) == 1:
+            futures[pool.submit(render_product, tasks[group[0]])] = group
+        else:
+            futures[pool.submit(render_group, [tasks[index] for index in group])] = group
     for future in as_completed(futures):
-        yield futures[future], future.result()
+        group, results = futures[future], future.result()
+        yield from zip(group, results if len(group) > 1 else [results], strict=True)
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
@@ -121,11 +134,13 @@ def stop(pool: ProcessPoolExecutor) -> None:
             process.join(1.0)
 
 
-def render_all(tasks: list[Task], jobs: int | None, pool=None):
+def render_all(tasks: list[Task], jobs: int | None, pool=None, groups: list[list[int]] | None = None):
     """Render each task; yields (task index, Result)
     as each finishes. One job or one task: in this process; otherwise a pool,
     or the caller's own `pool` (a server keeps one, its workers warm; the
-    command line starts its `Workers` early).
+    command line starts its `Workers` early). `groups` (lists of task
+    indexes, covering every task once): tasks that one worker renders
+    together, in order; one group, like one task, is rendered in this process.
 
     Closing the generator early (an interrupt, an error in the caller) cancels
     the queued tasks and stops the workers before it returns (a server's pool
@@ -133,23 +148,24 @@ def render_all(tasks: list[Task], jobs: int | None, pool=None):
     """
     if pool is not None:
         try:
-            yield from _completed(pool, tasks)
+            yield from _completed(pool, tasks, groups)
         except BaseException:
             if isinstance(pool, Workers):
                 stop(pool)
             raise
         return
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(tasks) <= 1:
+    units = len(groups) if groups is not None else len(tasks)
+    if jobs == 1 or units <= 1:
         with interrupts_heard() as heard:
             for index, task in enumerate(tasks):
                 heard.check()
                 yield index, render_product(task)
             heard.check()
         return
-    pool = Workers(min(jobs, len(tasks))).start()
+    pool = Workers(min(jobs, units)).start()
     try:
-        yield from _completed(pool, tasks)
+        yield from _completed(pool, tasks, groups)
     except BaseException:
         stop(pool)
         raise
