@@ -550,3 +550,11 @@ def font_subsets(path: Path) -> list[str]:
         return sorted(str(obj.BaseFont) for obj in pdf.objects
                       if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
                       and not str(obj.get("/Subtype", "")).startswith("/CIDFontType"))
+
+
+def printed_lines(path: Path) -> str:
+    """The text as the page shows it: each line of type left to right, top to
+    bottom, whatever order the file holds it in (words laid over a page, as a
+    row's own words are, come after the page's text in the file)."""
+    return "\n".join("".join(char.char for char in line)
+                     for page in chars_of(path) for line in lines_of(page, gap_mm=1000.0))

@@ -85,7 +85,7 @@ def test_every_label_key_is_printed_by_some_layout_or_code():
 def test_the_labels_looked_up_through_a_variable_are_printed(english_pack, tmp_path):
     """`labels[key]` over the --set fields (guide, worksheet) and the duplex
     advice (guide, alignment sheet): each of those words is in a PDF, beside its value."""
-    from pdfread import contains, text
+    from pdfread import contains, printed_lines, text
 
     from kit.build import build_kit
     from kit.context import Options
@@ -97,7 +97,7 @@ def test_the_labels_looked_up_through_a_variable_are_printed(english_pack, tmp_p
         options = Options(duplex=duplex, values=tuple(values.items()))
         results = build_kit(english_pack, tmp_path / duplex, ["guide", "alignment"], options, jobs=1)
         assert all(r.status == "built" for r in results), [(r.product, r.message) for r in results]
-        printed += [text(Path(r.path)) for r in results]
+        printed += [printed_lines(Path(r.path)) for r in results]
     words = "\n".join(printed).casefold()  # the cover's labels are set in capitals by CSS
     for key in ("school", "team", "date", "facilitator"):
         label = (english[key] + values[key]).casefold()
