@@ -209,15 +209,16 @@ def test_a_changed_value_renders_again_only_what_prints_it(tmp_path, monkeypatch
     {"duplex": "short", "bleed": 3.0, "low_ink": True},
     {"paper": "letter", "card_size": "a7", "backs": "solid", "sets": 2},
 ])
-def test_sheets_taken_from_the_page_cache_write_the_bytes_of_a_whole_layout(tmp_path, options):
-    """A row laid out partly from another row's sheets, against the same row laid out whole."""
+def test_sheets_taken_from_the_page_cache_write_the_bytes_of_a_whole_layout(tmp_path, english_pack, options):
+    """A row laid out partly from another row's sheets, against the same row laid out whole
+    (the English pack's deck: sheets enough for the cache, and the run's batch has the default pack's)."""
     from kit import pagecache
     from kit.build.results import Task
     from kit.build.worker import render_product
     from kit.context import Options
     from kit.pack import load_pack
 
-    loaded = load_pack(DEFAULT_PACK)
+    loaded = load_pack(english_pack)
 
     def deck(out: Path, school: str, shared: bool) -> bytes:
         values = (("school", school), ("team", "Team A"), ("date", "2026-12-04"))
