@@ -81,12 +81,14 @@ def test_the_marked_kit_is_stamped_and_prints_what_its_words_laid_out_in_the_flo
 
 
 @pytest.mark.parametrize("pack, products, values, options", [
-    (DEFAULT_PACK, ["dialogue-cards", "answer-key", "guide"], VALUES, {"paper": "letter", "low_ink": True}),
+    ("english", ["dialogue-cards", "answer-key", "guide"], VALUES, {"paper": "letter", "low_ink": True}),
     (DATA / "ar", ["dialogue-cards", "answer-key", "worksheet"],
      (("school", "مدرسة النور"), ("date", "2026-12-04")), {}),
 ])
-def test_stamped_pages_print_what_the_words_laid_out_in_the_flow_print(tmp_path, monkeypatch, pack, products,
+def test_stamped_pages_print_what_the_words_laid_out_in_the_flow_print(tmp_path, monkeypatch, request, pack, products,
                                                                         values, options):
+    if pack == "english":
+        pack = request.getfixturevalue("english_pack")
     for product in products:
         _, count = _render(tmp_path / "stamped", pack, product, values, options, monkeypatch, whole=False)
         _, none = _render(tmp_path / "whole", pack, product, values, options, monkeypatch, whole=True)
