@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 
 import pyphen
+
+from .pack.files import save_atomically
 
 _CLASS = pyphen.HyphDict  # Pyphen's own, kept: install() puts hyph_dict in its place
 
@@ -56,16 +57,9 @@ def _load(file: Path):
 
 
 def _save(file: Path, parsed) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    # written whole under another name, then renamed: two processes may write it at once
-    handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(marshal.dumps((parsed.patterns, parsed.maxlen)))
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # written whole, then renamed: two processes may write it at once
+    data = marshal.dumps((parsed.patterns, parsed.maxlen))
+    save_atomically(lambda temporary: Path(temporary).write_bytes(data), file)
 
 
 def hyph_dict(path):
@@ -73,7 +67,7 @@ def hyph_dict(path):
     path = Path(path)
     try:
         file = _folder() / _key(path)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to keep a cache in
         return _parse(path)
     try:
         return _load(file)

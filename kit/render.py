@@ -21,14 +21,12 @@ with quick_lookup():
     import weasyprint
 from weasyprint.urls import URLFetcher  # noqa: E402
 
-from . import stylecache  # noqa: E402
-from .hyphenation import install as _hyphenation_from_cache  # noqa: E402
+from . import hyphenation, stylecache  # noqa: E402
 from .parts import atomic  # noqa: E402
-
-_hyphenation_from_cache()
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+hyphenation.install()  # patterns parsed once per machine (`kit.hyphenation`)
 stylecache.install()  # linked stylesheets parsed once per process (`kit.stylecache`)
 
 
