@@ -34,21 +34,32 @@ def _sets(row) -> list[str]:
     return ["--set", f"school={school}", "--set", f"team={team}", "--set", f"date={date}"]
 
 
-def _batch_in_process(out: Path, csv: Path, products: list[str], monkeypatch, **options):
+def _batch_in_process(out: Path, csv: Path, products: list[str], monkeypatch, drawn: dict | None = None, **options):
     """build_batch with one job (every row in this process); returns its results
-    and how often each product was rendered."""
+    and how often each product was rendered. `drawn`, if given, gets the pages
+    of every document WeasyPrint drew and wrote, by product."""
+    import weasyprint
+
     import kit.build.pool as pool
     from kit.batch import build_batch, read_rows
     from kit.context import Options
 
     rendered: dict[str, int] = {}
-    real = pool.render_product
+    real_render, real_write = pool.render_product, weasyprint.Document.write_pdf
+    now = []  # the product being rendered
 
     def counting(task):
         rendered[task.product] = rendered.get(task.product, 0) + 1
-        return real(task)
+        now[:] = [task.product]
+        return real_render(task)
+
+    def drawing(document, *args, **kwargs):
+        drawn.setdefault(now[0], []).append(len(document.pages))
+        return real_write(document, *args, **kwargs)
 
     monkeypatch.setattr(pool, "render_product", counting)
+    if drawn is not None:
+        monkeypatch.setattr(weasyprint.Document, "write_pdf", drawing)
     results = build_batch(DEFAULT_PACK, out, products, Options(**options), read_rows(csv), jobs=1)
     return results, rendered
 
@@ -74,37 +85,12 @@ def batch_run(tmp_path_factory, marked_kit):
     rows = [{key: value.replace("Zq", mark) for key, value in values.items()} for mark in ("Xq", "Zq", "Yq")]
 
     def make(folder):
-        import weasyprint
-
-        import kit.build.pool as pool
-        from kit import pagecache
-        from kit.batch import build_batch, read_rows
-        from kit.context import Options
-
         csv = folder / "schools.csv"
         csv.write_text(",".join(columns) + "\n" + "".join(",".join(row[c] for c in columns) + "\n" for row in rows),
                        encoding="utf-8")
-        rendered: dict[str, int] = {}
         drawn: dict[str, list[int]] = {}
-        now = []
-        real_render, real_write = pool.render_product, weasyprint.Document.write_pdf
-
-        def counting(task):
-            rendered[task.product] = rendered.get(task.product, 0) + 1
-            now[:] = [task.product]
-            return real_render(task)
-
-        def drawing(document, *args, **kwargs):
-            drawn.setdefault(now[0], []).append(len(document.pages))
-            return real_write(document, *args, **kwargs)
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(pool, "render_product", counting)
-            patch.setattr(weasyprint.Document, "write_pdf", drawing)
-            try:
-                results = build_batch(DEFAULT_PACK, folder / "out", BATCH_PRODUCTS, Options(), read_rows(csv), jobs=1)
-            finally:
-                pagecache.forget()
+        with pytest.MonkeyPatch.context() as patch:  # build_batch forgets its page cache itself
+            results, rendered = _batch_in_process(folder / "out", csv, BATCH_PRODUCTS, patch, drawn)
         record = {"rendered": rendered, "drawn": drawn, "rows": [
             {r.product: {"status": r.status, "pages": r.pages, "laid_out": r.laid_out, "path": str(r.path),
                          "message": r.message} for r in results[line]}
