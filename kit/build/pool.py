@@ -120,6 +120,7 @@ def _completed(pool, tasks: list[Task], groups: list[list[int]] | None = None):
 def stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and stop the workers: SIGTERM, then SIGKILL after STOP_SECONDS."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + STOP_SECONDS
     while time.monotonic() < deadline and any(process.is_alive() for process in processes):
@@ -132,6 +133,12 @@ def stop(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(1.0)
+    # The pool's manager thread closes its wake-up pipe as it ends; at exit, Python's
+    # `_python_exit` writes to that pipe unless it is closed, and a close between its
+    # check and its write is a traceback ("Bad file descriptor") after a clean error.
+    # With the workers gone the thread ends at once: wait for it here.
+    if manager is not None and manager.is_alive():
+        manager.join(STOP_SECONDS)
 
 
 def render_all(tasks: list[Task], jobs: int | None, pool=None, groups: list[list[int]] | None = None):
