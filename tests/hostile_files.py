@@ -3,6 +3,7 @@ made in a few lines, the same for the command line's and the web's tests."""
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 import zipfile
@@ -160,19 +161,26 @@ def bad_zips() -> dict[str, bytes]:
     }
 
 
-def bad_workbooks() -> dict[str, bytes]:
-    """Workbooks that once cost gigabytes, minutes or a 500."""
-    return {
-        "one 200 MB shared string": huge_string(200),
-        "one 10 MB shared string": huge_string(10),
-        "6 million shared strings": many_strings(6_000_000),
-        "300,000 shared strings": many_strings(300_000),
-        "a sheet to column XFD without <dimension>": wide_sheet(),
-        "1,500 cells in a row without references": wide_sheet_without_references(),
-        "billion laughs": billion_laughs(),
-        "external entity": external_entity(),
-        "shared strings of NUL bytes": nul_strings(),
-        "encrypted entry": encrypted(workbook()),
-        "duplicate entry": zip_of([("xl/workbook.xml", WORKBOOK.encode())] * 2),
-        "file and folder": zip_of([("xl", b"x"), ("xl/workbook.xml", WORKBOOK.encode())]),
-    }
+# Made when a test asks (`bad_workbook`), not when the tests are collected: every
+# pytest-xdist worker collects every module, and compressing the 200 MB string
+# took three seconds of each worker's start.
+BAD_WORKBOOKS = {  # workbooks that once cost gigabytes, minutes or a 500
+    "one 200 MB shared string": lambda: huge_string(200),
+    "one 10 MB shared string": lambda: huge_string(10),
+    "6 million shared strings": lambda: many_strings(6_000_000),
+    "300,000 shared strings": lambda: many_strings(300_000),
+    "a sheet to column XFD without <dimension>": wide_sheet,
+    "1,500 cells in a row without references": wide_sheet_without_references,
+    "billion laughs": billion_laughs,
+    "external entity": external_entity,
+    "shared strings of NUL bytes": nul_strings,
+    "encrypted entry": lambda: encrypted(workbook()),
+    "duplicate entry": lambda: zip_of([("xl/workbook.xml", WORKBOOK.encode())] * 2),
+    "file and folder": lambda: zip_of([("xl", b"x"), ("xl/workbook.xml", WORKBOOK.encode())]),
+}
+
+
+@functools.cache
+def bad_workbook(name: str) -> bytes:
+    """The hostile workbook `name` of `BAD_WORKBOOKS`, made once per process."""
+    return BAD_WORKBOOKS[name]()
