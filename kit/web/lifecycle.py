@@ -28,6 +28,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 ROOT_PREFIX = "findings-kit-web-"
 PID_FILE = "server.pid"
 IDLE_SECONDS = 10.0  # without a byte from a client that is sending a request
+# Developer switch: KIT_WEB_IDLE_SECONDS=S puts a server's idle timeout at S seconds
+# (the tests time slow clients out without waiting ten seconds).
+IDLE_ENV = "KIT_WEB_IDLE_SECONDS"
 REQUEST_SECONDS = 60.0  # for a whole request to arrive (10 MB at 1.4 Mbit/s)
 
 
@@ -161,10 +164,17 @@ class News:
 
 
 # -- slow clients -----------------------------------------------------------------------------
+def _idle_seconds() -> float:
+    try:
+        return max(0.5, float(os.environ.get(IDLE_ENV) or IDLE_SECONDS))
+    except ValueError:
+        return IDLE_SECONDS
+
+
 class ClientTimeouts(H11Protocol):
     """h11 with timeouts while the server waits on the client (not on itself)."""
 
-    idle_seconds = IDLE_SECONDS
+    idle_seconds = _idle_seconds()
     request_seconds = REQUEST_SECONDS
 
     def connection_made(self, transport) -> None:
