@@ -212,7 +212,7 @@ def test_an_interrupted_build_leaves_earlier_pdfs_whole_and_the_next_build_repai
     # time than the poll below can see); --jobs 1: the killed process is the writer. Every
     # product is written the same way (kit/build/worker.py), so one product stands for all.
     items = [{"id": f"s-{i}", "category": "drivers", "text": f"Statement number {i} about the team.", "source": "kit"}
-             for i in range(150)]
+             for i in range(100)]
     (small_pack / "statements.yaml").write_text(yaml.safe_dump(items))
     args = ["--content", str(small_pack), "--out", str(tmp_path / "out"), "--only", "sort-cards,alignment", "--jobs", "1"]
     assert cli(*args).returncode == 0
