@@ -223,12 +223,29 @@ def browser():
         chromium.close()
 
 
+class Shots:
+    """`shots(page, "name.png", **options)`: a screenshot of every state, to be looked at,
+    taken when $KIT_SCREENSHOTS names a folder for them (each costs the browser 0.1 to
+    0.4 s, about 10 s a run, for pictures nobody sees in a temporary folder)."""
+
+    def __init__(self, folder: str | None):
+        self.folder = Path(folder) if folder else None
+        if self.folder:
+            self.folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, page, name: str, **options) -> None:
+        if self.folder:
+            page.screenshot(path=str(self.folder / name), **options)
+
+    def note(self, name: str, text: str) -> None:
+        """A figure written beside the screenshots (the rebuild's seconds)."""
+        if self.folder:
+            (self.folder / name).write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
-def shots(tmp_path_factory) -> Path:
-    """Where screenshots go to be looked at: $KIT_SCREENSHOTS, or a temporary folder."""
-    folder = Path(os.environ.get("KIT_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def shots() -> Shots:
+    return Shots(os.environ.get("KIT_SCREENSHOTS"))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ the sort exercise by mouse and keyboard and checked against the answer key,
 its state kept over a reload, and pack text that stays text.
 
 Debian's chromium driven by Playwright. Screenshots of every screen at
-1280 x 720 and 390 x 844 go to $KIT_SCREENSHOTS (default: a temporary folder).
+1280 x 720 and 390 x 844 go to $KIT_SCREENSHOTS, when it names a folder.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def test_offline_from_a_file_it_asks_for_nothing_and_shows_every_screen(browser,
         assert event.startswith("De Linde · Team B · ") and "December" in event and "2026-12-04" not in event
         numbers = page.locator(".tile .num").all_inner_texts()
         assert numbers == ["1", "2", "3", "4"]
-        page.screenshot(path=str(shots / f"screen-{width}-0-start.png"))
+        shots(page, f"screen-{width}-0-start.png")
         for number in numbers:
             page.keyboard.press("Escape")
             page.keyboard.press(number)  # reached by its number from the start screen
@@ -181,7 +181,7 @@ def test_offline_from_a_file_it_asks_for_nothing_and_shows_every_screen(browser,
                 assert "written for this kit" in shown.inner_text()  # where the words come from
             # usable at this width: nothing runs off the side of the screen
             assert page.evaluate("document.documentElement.scrollWidth") <= width
-            page.screenshot(path=str(shots / f"screen-{width}-{number}.png"))
+            shots(page, f"screen-{width}-{number}.png")
         page.keyboard.press("Escape")
         page.keyboard.press("ArrowRight")  # the arrow keys go on from screen to screen
         assert page.locator(".screen:not([hidden])").get_attribute("data-screen") == "1"
@@ -249,13 +249,13 @@ def test_sorting_by_mouse_and_keyboard_checked_against_the_answer_key_and_kept(b
         str(sum(1 for c in placed(page).values() if c == "drivers")))
     page.get_by_role("button", name="Check").click()
     state, checked = placed(page), marks(page)
-    page.screenshot(path=str(shots / "screen-sort-checked.png"))
+    shots(page, "screen-sort-checked.png")
     page.reload()
     assert placed(page) == state and marks(page) == checked  # kept over a reload
     page.get_by_role("button", name="Show solution").click()
     assert placed(page) == {code: category for code, (_, category) in answer.items()}
     assert set(marks(page).values()) == {"right"}
-    page.screenshot(path=str(shots / "screen-sort-solution.png"))
+    shots(page, "screen-sort-solution.png")
     page.get_by_role("button", name="Start again").click()
     page.reload()
     assert set(placed(page).values()) == {""} and not marks(page)  # cleared
@@ -411,6 +411,6 @@ def test_the_shipped_packs_fit_a_phone_and_a_projector(browser, pack_id, tmp_pat
         for number in page.locator(".tile .num").all_inner_texts():
             page.keyboard.press(number)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (pack_id, width, number)
-            page.screenshot(path=str(shots / f"{pack_id}-{width}-{number}.png"))
+            shots(page, f"{pack_id}-{width}-{number}.png")
         assert page.requests == [html.as_uri()] and not page.problems, (page.requests, page.problems)
         page.context.close()

@@ -1,8 +1,8 @@
 """The web page in a real Chromium, used as a facilitator would.
 
 Debian's chromium driven by Playwright (which cannot download its own
-browser here). Screenshots of every state go to $KIT_SCREENSHOTS (default: a
-temporary folder) to be looked at.
+browser here). Screenshots of every state go to $KIT_SCREENSHOTS, when it
+names a folder, to be looked at.
 """
 
 from __future__ import annotations
@@ -66,20 +66,20 @@ def upload_pack(page, name: str, **replaced: str) -> None:
 
 def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
     page = new_page(browser, server)
-    page.screenshot(path=shots / "01-empty.png", full_page=True)
+    shots(page, "01-empty.png", full_page=True)
     page.get_by_label("Content pack").select_option("collectief-leren")
     page.get_by_label("Poster", exact=True).check()
     page.get_by_label("Sort cards").check()
     page.get_by_label("School").fill("De Linde")
     page.get_by_label("Date").fill("2026-12-04")  # a date input: picked, sent as ISO
-    page.screenshot(path=shots / "02-filled.png", full_page=True)
+    shots(page, "02-filled.png", full_page=True)
     page.get_by_role("button", name="Build").click()
     page.locator("#job").wait_for(timeout=30_000)
-    page.screenshot(path=shots / "03-building.png", full_page=True)
+    shots(page, "03-building.png", full_page=True)
     first_preview(page, "poster")
     download_all = page.get_by_role("link", name="Download all")
     download_all.wait_for(timeout=BUILD_TIMEOUT_MS)
-    page.screenshot(path=shots / "04-ready.png", full_page=True)
+    shots(page, "04-ready.png", full_page=True)
     assert "page" in page.locator("#result-poster .state").inner_text()
     assert "100 %" in page.locator("#result-sort-cards .howto").inner_text()
 
@@ -96,7 +96,7 @@ def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
     large.wait_for_load_state()
     width = large.evaluate("document.images[0].naturalWidth")
     assert width > 1000  # A3 at 110 dpi, larger than the 180 px thumbnail
-    large.screenshot(path=shots / "05-large-page.png")
+    shots(large, "05-large-page.png")
     large.close()
 
     # A new school name: the poster is built again, the sort cards are not.
@@ -110,9 +110,9 @@ def test_build_preview_download_and_rebuild(browser, server, shots, tmp_path):
         arg=old_src, timeout=BUILD_TIMEOUT_MS)
     seconds = time.perf_counter() - started
     print(f"\nrebuild after a new school name: first new preview after {seconds:.1f} s")
-    (shots / "rebuild-seconds.txt").write_text(f"{seconds:.2f}\n")
+    shots.note("rebuild-seconds.txt", f"{seconds:.2f}\n")
     page.get_by_role("link", name="Download all").wait_for(timeout=BUILD_TIMEOUT_MS)
-    page.screenshot(path=shots / "06-rebuilt.png", full_page=True)
+    shots(page, "06-rebuilt.png", full_page=True)
     assert "unchanged" in page.locator("#result-sort-cards .state").inner_text()
     assert "unchanged" not in page.locator("#result-poster .state").inner_text()
     with page.expect_download() as info:
@@ -132,14 +132,14 @@ def test_a_broken_upload_shows_its_file_and_line(browser, server, shots, tmp_pat
     error.get_by_text("statements.yaml, line 3").wait_for(timeout=30_000)
     assert "invalid YAML" in error.inner_text()
     assert page.locator("#pack_file").get_attribute("aria-describedby").endswith("err-pack")
-    page.screenshot(path=shots / "07-upload-error.png", full_page=True)
+    shots(page, "07-upload-error.png", full_page=True)
 
 
 def test_nothing_ticked_is_said_next_to_the_products(browser, server, shots):
     page = new_page(browser, server)
     page.get_by_role("button", name="Build").click()
     page.locator("#err-products").get_by_text("Tick at least one product").wait_for(timeout=30_000)
-    page.screenshot(path=shots / "08-no-products.png", full_page=True)
+    shots(page, "08-no-products.png", full_page=True)
 
 
 def test_pack_text_is_escaped_on_the_page(browser, server, shots):
@@ -155,7 +155,7 @@ def test_pack_text_is_escaped_on_the_page(browser, server, shots):
     error = page.locator("#err-pack")
     error.get_by_text("unknown field").wait_for(timeout=30_000)
     assert hostile in error.inner_text()
-    page.screenshot(path=shots / "14-escaped-error.png", full_page=True)
+    shots(page, "14-escaped-error.png", full_page=True)
 
     upload.set_input_files(files=[{"name": f"{hostile}.zip", "mimeType": "application/zip", "buffer": b"no zip"}])
     page.get_by_role("button", name="Build").click()
@@ -179,9 +179,9 @@ def test_the_page_works_by_keyboard_alone(browser, server, shots, tmp_path):
     page.keyboard.press("Space")
     tab_to("school")
     page.keyboard.type("Keyboard School")
-    page.screenshot(path=shots / "09-keyboard-focus.png", full_page=True)
+    shots(page, "09-keyboard-focus.png", full_page=True)
     tab_to("build")
-    page.screenshot(path=shots / "10-keyboard-build-focus.png")
+    shots(page, "10-keyboard-build-focus.png")
     page.keyboard.press("Enter")
     link = page.get_by_role("link", name="Download all")
     link.wait_for(timeout=BUILD_TIMEOUT_MS)
@@ -191,7 +191,7 @@ def test_the_page_works_by_keyboard_alone(browser, server, shots, tmp_path):
         page.keyboard.press("Tab")
     else:
         raise AssertionError("Tab never reached Download all")
-    page.screenshot(path=shots / "11-keyboard-download-focus.png", full_page=True)
+    shots(page, "11-keyboard-download-focus.png", full_page=True)
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     pdfs = zip_of(info.value, tmp_path)
@@ -203,11 +203,11 @@ def test_dutch_browsers_get_dutch_words(browser, server, shots):
     assert page.locator("html").get_attribute("lang") == "nl"
     page.get_by_label("Poster", exact=True).check()
     page.get_by_label("School").fill("De Linde")
-    page.screenshot(path=shots / "12-dutch.png", full_page=True)
+    shots(page, "12-dutch.png", full_page=True)
     page.get_by_role("button", name="Maken").click()
     page.get_by_role("link", name="Alles downloaden").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "Zo print je het" in page.locator("#result-poster").inner_text()
-    page.screenshot(path=shots / "13-dutch-ready.png", full_page=True)
+    shots(page, "13-dutch-ready.png", full_page=True)
 
 
 def test_every_control_has_a_visible_label(browser, server):
@@ -233,14 +233,14 @@ def test_a_product_that_does_not_fit_names_the_item_and_the_rest_downloads(brows
     message = failed.locator(".field-error").inner_text()
     assert message.startswith("statements.yaml, line 25: ") and "'st-07'" in message and "does not fit" in message, message
     assert page.get_by_role("link", name="Download Answer key (PDF)").is_visible()
-    page.screenshot(path=shots / "15-product-error.png", full_page=True)
+    shots(page, "15-product-error.png", full_page=True)
 
 
 def test_the_api_docs_page_works_offline(browser, server, shots):
     page = new_page(browser, server)
     page.goto(f"{server}/docs")
     assert page.get_by_role("heading", name="POST /api/build").is_visible()
-    page.screenshot(path=shots / "16-api-docs.png", full_page=True)
+    shots(page, "16-api-docs.png", full_page=True)
     assert page.outside_requests == []
 
 
@@ -252,4 +252,4 @@ def test_an_upload_over_10_mb_is_refused_next_to_the_field(browser, server, shot
     page.get_by_label("Poster", exact=True).check()
     page.get_by_role("button", name="Build").click()
     page.locator("#err-pack").get_by_text("larger than 10 MB").wait_for(timeout=30_000)
-    page.screenshot(path=shots / "17-too-large.png", full_page=True)
+    shots(page, "17-too-large.png", full_page=True)
