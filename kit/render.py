@@ -21,7 +21,7 @@ with quick_lookup():
     import weasyprint
 from weasyprint.urls import URLFetcher  # noqa: E402
 
-from . import hyphenation, stylecache  # noqa: E402
+from . import cssvars, hyphenation, stylecache  # noqa: E402
 from .parts import atomic  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -119,14 +119,27 @@ def _lay_out_now(html: str, stylesheets=(), count: bool = True):
         weasyprint.CSS(filename=str(path), url_fetcher=FETCHER, font_config=_font_config())
         for path in stylesheets
     ]
-    document = weasyprint.HTML(string=html, base_url=str(LAYOUTS) + "/", url_fetcher=FETCHER).render(
-        stylesheets=css, font_config=_font_config()
-    )
+    # custom properties with one value throughout, written in as values (`kit.cssvars`)
+    values = {} if stylesheets else cssvars.constants(html, _local_stylesheet)
+    with stylecache.substituting(values):
+        document = weasyprint.HTML(string=cssvars.in_styles(html, values), base_url=str(LAYOUTS) + "/",
+                                   url_fetcher=FETCHER).render(stylesheets=css, font_config=_font_config())
     if count:
         LAYOUT_COUNT["passes"] += 1
         LAYOUT_COUNT["pages"] += len(document.pages)
     LAYOUT_COUNT["seconds"] += time.process_time() - started
     return document
+
+
+def _local_stylesheet(href: str) -> Path | None:
+    """The file a document's stylesheet link names (relative to the layouts), or None."""
+    from urllib.parse import unquote, urljoin, urlparse
+
+    url = urljoin(Path(LAYOUTS).as_uri() + "/", href)
+    if not url.startswith("file://"):
+        return None
+    path = Path(unquote(urlparse(url).path))
+    return path if path.is_file() else None
 
 
 def write_pdf(document, target, pdf_variant: str | None = None) -> int:

@@ -22,13 +22,28 @@ loads no renderer.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-_parsed: dict[tuple, object] = {}  # (url, file's mtime and size, media, font config, fetcher) -> parsed sheet
+_parsed: dict[tuple, object] = {}  # (url, file's mtime and size, media, font config, fetcher, values) -> sheet
 _installed = False
-LIMIT = 64  # distinct stylesheets kept (the layouts have about 30)
+LIMIT = 128  # distinct stylesheets kept (the layouts have about 30, each with a document's custom properties)
+_values: tuple = ()  # the custom properties written in as values (`kit.cssvars`), for the layout under way
+
+
+@contextlib.contextmanager
+def substituting(values: dict[str, str]):
+    """Linked stylesheets parsed meanwhile have these custom properties'
+    `var()`s replaced by their values (`kit.cssvars`): the layout's document
+    gives them one value throughout."""
+    global _values
+    saved, _values = _values, tuple(sorted(values.items()))
+    try:
+        yield
+    finally:
+        _values = saved
 
 
 def install() -> None:
@@ -67,18 +82,35 @@ def _key(url: str, kwargs: dict):
     except OSError:
         return None  # the fetcher names the failure, as without the cache
     return (url, info.st_mtime_ns, info.st_size, kwargs.get("media_type"), id(kwargs.get("font_config")),
-            id(kwargs.get("url_fetcher")), kwargs.get("_check_mime_type"))
+            id(kwargs.get("url_fetcher")), kwargs.get("_check_mime_type"), _values)
 
 
 def _parse(real, url: str, kwargs: dict):
     """The stylesheet at `url` parsed with containers of its own, or None
     when it puts anything but page rules in them."""
     own = dict(kwargs, page_rules=[], layers=[], counter_style={}, color_profiles={})
-    sheet = real(url=url, **own)
+    text = _substituted(url, kwargs.get("url_fetcher")) if _values else None
+    sheet = real(url=url, **own) if text is None else real(string=text, base_url=url, **own)
     if sheet.layers or own["counter_style"] or own["color_profiles"]:
         return None
     sheet.kit_page_rules = list(sheet.page_rules)
     return sheet
+
+
+def _substituted(url: str, fetcher) -> str | None:
+    """The stylesheet's text, read through the layout's fetcher (which refuses
+    what it refuses for any stylesheet), with the layout's custom properties
+    written in; None where the fetcher cannot be asked."""
+    from . import cssvars
+
+    if fetcher is None:
+        return None
+    response = fetcher.fetch(url)
+    try:
+        text = response.read()
+    finally:
+        response.close()
+    return cssvars.substitute(text.decode("utf-8") if isinstance(text, bytes) else text, dict(_values))
 
 
 def _linked(sheet, kwargs: dict):
