@@ -450,3 +450,19 @@ def test_a_date_prints_as_the_language_writes_it(language, expected):
     assert format_date("2026-12-04", language) == expected
     assert format_date("2026-02-30", language) == "2026-02-30"  # not a day: printed as given
     assert format_date("next week", language) == "next week"
+
+
+def test_an_arabic_guide_listing_every_product_keeps_its_english_lines_on_the_page(tmp_path):
+    """The guide of a full build lists each product to print; lines the Arabic
+    label table has no words for are English, set left to right inside a
+    right-to-left list. Each item's tick box hangs in its margin: an indented
+    first line ran an English item past the page's left edge (the audit said so)."""
+    from kit.build import Status, Task
+    from kit.build.worker import render_product
+    from kit.context import Options
+    from kit.pack import load_pack
+    from kit.products import ids
+
+    result = render_product(Task(load_pack(DATA / "ar"), tmp_path, "guide", Options(products=tuple(ids())), "key"))
+    assert result.status == Status.BUILT, result.message
+    assert "One HTML file that opens in any browser" in " ".join(text(tmp_path / "guide.pdf").split())
