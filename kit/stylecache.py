@@ -15,6 +15,11 @@ would have seen parsing them. A stylesheet that gives the layout anything
 else (cascade layers, counter styles, colour profiles: the layouts use none)
 is not kept, and is parsed for every layout as before.
 
+A layout whose document gives some custom properties one value throughout
+(`kit.cssvars`) has them written into a linked file's text before it is
+parsed: the file is read through the layout's own fetcher, and the parse is
+kept for that set of values (the key holds them).
+
 WeasyPrint 70 (pinned) creates a linked stylesheet through the name `CSS` in
 `weasyprint.css`; `install()` puts the cache there. Importing this module
 loads no renderer.
