@@ -71,6 +71,7 @@ def constants(html: str, resolve) -> dict[str, str]:
     file, and then nothing is taken as constant)."""
     found: dict[str, str | None] = {}
     rest = _STYLE.sub("", html)  # the elements (pack text in them is escaped)
+    present: dict[str, bool] = {}  # whether an element has the class, looked for once per class
     for inline, href in _SOURCE.findall(html):
         if href:
             path = resolve(href)
@@ -80,11 +81,17 @@ def constants(html: str, resolve) -> dict[str, str]:
         else:
             declared = _declarations(inline)
         for name, value, only in declared:
-            if only is not None and not _has_class(rest, only):
-                continue  # a rule no element of this document matches
+            if only is not None:
+                if only not in present:
+                    present[only] = _has_class(rest, only)
+                if not present[only]:
+                    continue  # a rule no element of this document matches
             found[name] = None if value is None or found.get(name, "") is None else value
-    values = {name: value for name, value in found.items()
-              if value is not None and not re.search(re.escape(name) + r"\s*:", rest)}
+    values = {name: value for name, value in found.items() if value is not None}
+    if values:  # one pass over the elements for every name set in a style attribute
+        longest_first = sorted(values, key=len, reverse=True)
+        set_inline = set(re.findall("(" + "|".join(map(re.escape, longest_first)) + r")\s*:", rest))
+        values = {name: value for name, value in values.items() if name not in set_inline}
     for _ in range(4):  # values that name other constants
         values = {name: substitute(value, values) for name, value in values.items()}
     return {name: value for name, value in values.items() if name not in value}
