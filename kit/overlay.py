@@ -16,7 +16,7 @@ in three steps:
 
 The words stay text (a PDF reader finds them and their font is embedded, as
 a subset of its own), and the page looks as the stamped page drawn whole
-would (tests/test_overlay.py compares the rasters). A single kit takes the
+would (tests/test_stamps.py compares the rasters). A single kit takes the
 same path, so a batch row's PDF is the bytes of a single build. Not for a
 PDF variant (a tagged page's content belongs to its structure tree), nor
 for a page where a box above a stamp transforms or fades what it holds
@@ -58,10 +58,12 @@ def drawn_alone(page_box, path) -> bool:
     return True
 
 
-def write(document, out, repeats: dict[int, int] | None = None, store: OrderedDict | None = None) -> bool:
+def write(document, out, options: dict, repeats: dict[int, int] | None = None,
+          store: OrderedDict | None = None) -> bool:
     """Write `document` to the binary file `out` as its common pages with its
     stamps laid over them; False (nothing written) for a document without
-    stamps to lay over. `repeats`: its pages drawn hollow (`kit.repeats`);
+    stamps to lay over. `options`: WeasyPrint's, for the common pages (the
+    finisher that draws `repeats`, its pages drawn hollow: `kit.repeats`);
     `store` keeps common PDFs for the next row."""
     found = [getattr(page, "kit_stamps", None) for page in document.pages]
     if not any(found):
@@ -72,25 +74,20 @@ def write(document, out, repeats: dict[int, int] | None = None, store: OrderedDi
             page = copy.copy(page)  # its destinations, links and bookmarks; the blank boxes drawn
             page._page_box = stamps.blank
         pages.append(page)  # a repeat drawn hollow stays hollow (`kit.repeats`): it shows its first page
-    common = _common_pdf(document.copy(pages), repeats or {}, store)
+    common = _common_pdf(document.copy(pages), options, repeats or {}, store)
     words = io.BytesIO()
     document.copy([_words_page(stamps) for stamps in found if stamps is not None]).write_pdf(words)
     _lay_over(common, words.getvalue(), [i for i, stamps in enumerate(found) if stamps is not None], out)
     return True
 
 
-def _common_pdf(document, repeats: dict[int, int], store) -> bytes:
+def _common_pdf(document, options: dict, repeats: dict[int, int], store) -> bytes:
     key = _key(document, repeats)
     if store is not None and key is not None and key[0] in store:
         store.move_to_end(key[0])
         return store[key[0]][1]
     pdf = io.BytesIO()
-    if repeats:
-        from .repeats import stamp  # noqa: PLC0415
-
-        document.write_pdf(pdf, finisher=stamp(repeats))
-    else:
-        document.write_pdf(pdf)
+    document.write_pdf(pdf, **options)
     if store is not None and key is not None:
         store[key[0]] = (key[1], pdf.getvalue())  # the boxes kept, so that their ids stay theirs
         while len(store) > KEPT:

@@ -39,13 +39,21 @@ class ProjectOnlyFetcher(URLFetcher):
     """
 
     def fetch(self, url, headers=None):
-        if url.startswith("file://"):
-            from urllib.parse import unquote, urlparse
-
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if any(path.is_relative_to(folder) for folder in (*layout_roots(), FONTS)) and path.is_file():
-                return super().fetch(url, headers)
+        if _project_file(url) is not None:
+            return super().fetch(url, headers)
         raise ValueError(f"refused to fetch {url[:80]}")
+
+
+def _project_file(url: str) -> Path | None:
+    """The file a `file:` URL names, if it is in the layouts or fonts folders; else None."""
+    if not url.startswith("file://"):
+        return None
+    from urllib.parse import unquote, urlparse
+
+    path = Path(unquote(urlparse(url).path)).resolve()
+    if any(path.is_relative_to(folder) for folder in (*layout_roots(), FONTS)) and path.is_file():
+        return path
+    return None
 
 
 FETCHER = ProjectOnlyFetcher()
@@ -132,14 +140,11 @@ def _lay_out_now(html: str, stylesheets=(), count: bool = True):
 
 
 def _local_stylesheet(href: str) -> Path | None:
-    """The file a document's stylesheet link names (relative to the layouts), or None."""
-    from urllib.parse import unquote, urljoin, urlparse
+    """The file a document's stylesheet link names (relative to the layouts),
+    where the fetcher would read it; else None."""
+    from urllib.parse import urljoin
 
-    url = urljoin(Path(LAYOUTS).as_uri() + "/", href)
-    if not url.startswith("file://"):
-        return None
-    path = Path(unquote(urlparse(url).path))
-    return path if path.is_file() else None
+    return _project_file(urljoin(Path(LAYOUTS).as_uri() + "/", href))
 
 
 def write_pdf(document, target, pdf_variant: str | None = None) -> int:
@@ -169,6 +174,6 @@ def _write(document, out, options: dict, repeats) -> None:
 
     cache = pagecache.active()
     store = cache.pdfs if cache is not None else None
-    if options.get("pdf_variant") or not overlay.write(document, out, repeats, store):
+    if options.get("pdf_variant") or not overlay.write(document, out, options, repeats, store):
         document.write_pdf(out, **options)
 
