@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from markupsafe import Markup
 
-from . import design, qr
+from . import design, qr, yamlfiles
 from .direction import direction, hyphenates
 from .errors import KitError
 from .imposition import larger_card_size, paper_name
@@ -218,5 +217,4 @@ FALLBACK_LANGUAGE = "en"
 def _product_words(path: Path) -> dict:
     if not path.is_file():
         return {}
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
+    return yamlfiles.read(path) or {}

@@ -7,8 +7,7 @@ import datetime
 import re
 from functools import lru_cache
 
-import yaml
-
+from . import yamlfiles
 from .errors import KitError
 from .paths import LABELS as LABELS_DIR
 
@@ -80,8 +79,7 @@ def reference(language: str) -> dict:
     table = dict(labels(language))
     items = {}
     for path in sorted(LABELS_DIR.parent.glob("*/product.yaml")):
-        with open(path, encoding="utf-8") as f:
-            words = yaml.safe_load(f) or {}
+        words = yamlfiles.read(path) or {}
         own = {**words.get(FALLBACK, {}), **words.get(base_language(language), {})}
         if own.get("print_item"):
             items[path.parent.name] = own["print_item"]
@@ -91,8 +89,7 @@ def reference(language: str) -> dict:
 
 @lru_cache(maxsize=8)
 def _read(code: str) -> dict:
-    with open(LABELS_DIR / f"{code}.yaml", encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return yamlfiles.read(LABELS_DIR / f"{code}.yaml")
 
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .. import yamlfiles
 
 LANGUAGES = ("en", "nl")
 DEFAULT = "en"
@@ -13,8 +13,7 @@ DEFAULT = "en"
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
-    with open(Path(__file__).with_name("words.yaml"), encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return yamlfiles.read(Path(__file__).with_name("words.yaml"))
 
 
 def words(language: str) -> dict:
