@@ -136,11 +136,14 @@ def fit_error(loaded, what: str, values: tuple = (), larger: str | None = None):
 
     def describe(fit_id, overflow, floor):
         where, name = locate(loaded, fit_id)
-        if not name:
+        # a box holding a pack text (an item's field, the title) prints no --set value:
+        # only the kit's own boxes (an about card, a cover) are offered them as a remedy
+        kits_own = not name
+        if kits_own:
             where = loaded.where_item(fit_id)
             name = repr(fit_id)
         remedy = "shorten it"
-        if given and loaded.pack.item(fit_id) is None:
+        if given and kits_own and loaded.pack.item(fit_id) is None:
             remedy = f"shorten it or {', '.join(given)}"
         entry = loaded.pack.item(fit_id)
         if getattr(entry, "kind", None) == "case" and not entry.text and entry.refers_to:

@@ -62,10 +62,13 @@ def test_a_long_category_label_stays_on_its_header_card_above_its_definition(tmp
 def test_a_label_that_cannot_fit_even_at_its_floor_is_named_with_its_line(tmp_path):
     label = " ".join(["Conditions for sustainable professional learning"] * 4)
     pack = _pack(tmp_path, categories_yaml=("label: Conditions\n", f"label: {label}\n"))
-    results = build_results(pack, tmp_path / "out", "sort-cards,poster")
+    values = (("school", "Basisschool De Linde"), ("date", "2026-12-04"))
+    results = build_results(pack, tmp_path / "out", "sort-cards,poster", values=values)
     message = results["sort-cards"].message
     assert results["sort-cards"].status == "error"
     assert re.search(r"categories\.yaml:8: category 'conditions' label does not fit its card even at 9 pt", message), message
+    # the label is the pack's text: shortening it is the remedy, not another school name
+    assert message.endswith("shorten it") and "--set" not in message, message
     assert results["poster"].status == "built"  # other products still build
     assert not (tmp_path / "out" / "sort-cards.pdf").exists()
 
