@@ -19,7 +19,7 @@ from . import design, qr, yamlfiles
 from .direction import direction, hyphenates
 from .errors import KitError
 from .imposition import larger_card_size, paper_name
-from .labels import base_language, check_language, localise_values, with_pack
+from .labels import base_language, check_language, localise_values, native, with_pack
 from .labels import labels as label_table
 from .pack import LoadedPack
 from .parts import Parts
@@ -38,13 +38,17 @@ class Context:
     loaded: LoadedPack
     options: Options
     labels: dict = field(init=False)
+    set_apart: set = field(init=False)
 
     def __post_init__(self):
         # The pack's own labels are in its language: --lang another language
         # prints that language's table instead.
         check_language(self.options.lang, self.loaded)
         own = self.loaded.labels if base_language(self.language) == base_language(self.pack.language) else {}
-        self.labels = with_pack(self.language, own)
+        right_to_left = direction(self.language) == "rtl"
+        self.labels = with_pack(self.language, own, right_to_left=right_to_left)
+        # the labels English fills in on a right-to-left page (set apart: `with_pack` in kit/labels.py)
+        self.set_apart = set(self.labels) - set(native(self.language, own)) if right_to_left else set()
 
     @property
     def pack(self) -> Pack:
@@ -184,6 +188,10 @@ class Product:
 
     def name(self, language: str) -> str:
         return self.words(language).get("name") or self.id
+
+    def has_words_in(self, language: str) -> bool:
+        """Whether its product.yaml words it in `language` itself, not in English for want of it."""
+        return language.split("-")[0].lower() in _product_words(self.layouts / "product.yaml")
 
     def print_item(self, language: str, paper: str) -> str | None:
         """'Sort cards (A4): one set per group.', for the guide and the page."""

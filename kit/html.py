@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from . import design
+from .labels import followed_by, own_direction, preceded_by
 from .paths import layout_roots
 from .typeset import unbroken
 
@@ -56,6 +58,9 @@ def environment() -> jinja2.Environment:
     env.filters["pt"] = lambda value: f"{value:.2f}pt"
     env.globals["layout_url"] = layout_url
     env.filters["unbroken"] = unbroken  # addresses, dates, codes: never hyphenated
+    env.filters["followed_by"] = followed_by  # a label and its colon, in one direction
+    env.filters["preceded_by"] = preceded_by
+    env.globals["own_dir"] = lambda label: Markup(own_direction(str(label)))  # a fixed attribute or nothing
     env.globals["design_css"] = design.stylesheet()
     return env
 

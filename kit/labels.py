@@ -36,9 +36,70 @@ def labels(language: str) -> dict:
     return _over(_read(FALLBACK), _read(base if base in available() else FALLBACK))
 
 
-def with_pack(language: str, own: dict) -> dict:
-    """The built-in table of `language` with a pack's own labels over it."""
-    return _over(labels(language), own)
+def with_pack(language: str, own: dict, right_to_left: bool = False) -> dict:
+    """The built-in table of `language` with a pack's own labels over it.
+
+    In a language written right to left, each label that English fills in (no
+    table ships for the language, or the pack's own leaves the key out) is set
+    apart as left-to-right text: Unicode's isolates around it, so that its
+    full stop or question mark stays at its own end instead of being carried
+    to the line's other side, and a pack word put into it ("Which {label} do
+    you recognise?") keeps its place."""
+    table = _over(labels(language), own)
+    return _set_apart(table, native(language, own)) if right_to_left else table
+
+
+def native(language: str, own: dict) -> dict:
+    """The labels worded in `language` itself: its built-in table, if one ships, and the pack's own."""
+    base = base_language(language)
+    return _over(_read(base) if base != FALLBACK and base in available() else {}, own)
+
+
+LEFT_TO_RIGHT_ISOLATE, FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2066", "\u2068", "\u2069"
+
+
+def _set_apart(table: dict, native: dict) -> dict:
+    """`table` with each text that `native` (the labels in the language itself) does not hold set apart."""
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            own = native.get(key)
+            out[key] = _set_apart(value, own if isinstance(own, dict) else {})
+        elif isinstance(value, str) and value and key not in native:
+            out[key] = set_apart(value)
+        else:
+            out[key] = value
+    return out
+
+
+def set_apart(text: str) -> str:
+    """Left-to-right text (an English fallback) isolated inside a right-to-left page."""
+    return f"{LEFT_TO_RIGHT_ISOLATE}{text}{POP_ISOLATE}"
+
+
+def is_set_apart(text: str) -> bool:
+    return text.startswith(LEFT_TO_RIGHT_ISOLATE) and text.endswith(POP_ISOLATE)
+
+
+def own_direction(label: str) -> str:
+    """' dir="ltr"' for the element holding a label that is set apart: isolates
+    pair within a line, and a label that wraps needs its own direction on every line."""
+    return ' dir="ltr"' if is_set_apart(label) else ""
+
+
+def preceded_by(label: str, text: str) -> str:
+    """What a layout prints right before a label ("1. " before a step's title), inside its isolate when it is set apart."""
+    if is_set_apart(label):
+        return label[:1] + text + label[1:]
+    return text + label
+
+
+def followed_by(label: str, text: str) -> str:
+    """A label and what a layout prints right after it ("Citation" and ":"):
+    inside its isolate when it is set apart, so that the colon stays with it."""
+    if is_set_apart(label):
+        return label[:-1] + text + POP_ISOLATE
+    return label + text
 
 
 def _over(table: dict, words: dict) -> dict:

@@ -466,3 +466,33 @@ def test_an_arabic_guide_listing_every_product_keeps_its_english_lines_on_the_pa
     result = render_product(Task(load_pack(DATA / "ar"), tmp_path, "guide", Options(products=tuple(ids())), "key"))
     assert result.status == Status.BUILT, result.message
     assert "One HTML file that opens in any browser" in " ".join(text(tmp_path / "guide.pdf").split())
+
+
+def test_english_labels_on_a_right_to_left_page_keep_their_punctuation_at_their_end(tmp_path):
+    """A Hebrew pack with no label table of its own prints the English labels,
+    each set in its own direction: a sentence's full stop, a question's mark and
+    a label's colon stay at the right end of their English words, a step's number
+    at their left end, on a page otherwise set right to left. (A category's
+    own prompt is the pack's text, in the pack's direction: the outcomes have none.)"""
+    from conftest import build
+
+    files = dict(ENGLISH_PACK)
+    files["pack.yaml"] = files["pack.yaml"].replace("language: en", "language: he").replace(
+        "title: Staff wellbeing in small schools", "title: רווחת הצוות בבתי ספר קטנים")
+    pack = write_pack(tmp_path / "pack", files)
+    out = build(pack, tmp_path / "out", "worksheet,guide")
+
+    def visual_lines(product: str, index: int = 0) -> list[str]:
+        page = chars_of(out / f"{product}.pdf")[index]
+        return [_line_text(line) for line in lines_of(page, gap_mm=8)]
+
+    worksheet = [line for page in (0, 1) for line in visual_lines("worksheet", page)]
+    for words, last in (("Writedownanexample", "."), ("Whichoutcomesdoyourecognise", "?"), ("Anexamplefromourschool", ":")):
+        line = next(line for line in worksheet if words in line)
+        assert line.endswith(words + last) and not line.startswith(last), line
+    assert any("\u05d0" <= char <= "\u05ea" for line in worksheet for char in line)  # the pack's own title, in Hebrew
+    guide = visual_lines("guide")  # the labels' default steps (the pack has none)
+    opening = next(line for line in guide if "Opening" in line)
+    assert opening.startswith("1.Opening"), opening
+    introduce = next(line for line in guide if "Introducethestudy" in line)
+    assert introduce.endswith("envelope."), introduce

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from .. import promises
 from ..context import Built, Context, Product
+from ..direction import direction
 from ..documents import build_document, running
 from ..fitting import Fit
 from ..imposition import paper_name
+from ..labels import set_apart
 from ..options import START, check_start
 from . import all_products
 
@@ -76,7 +78,10 @@ def _steps(ctx: Context, products: list[str]) -> list[dict]:
                 continue
             if all(getattr(ctx.pack, section, None) for section in needs):
                 text = step.get("text_mat") if "sort-mat" in products and step.get("text_mat") else step["text"]
-                steps.append({"title": step["title"], "minutes": step["minutes"], "text": text})
+                title = step["title"]
+                if "default_guide" in ctx.set_apart:  # English steps on a right-to-left page
+                    title, text = set_apart(title), set_apart(text)
+                steps.append({"title": title, "minutes": step["minutes"], "text": text})
     begin = start_minutes(ctx)
     elapsed = 0
     for step in steps:
@@ -89,10 +94,17 @@ def _print_items(ctx: Context, products: list) -> list[str]:
     """One line per product of this build: its own `print_item`, or the pack's
     wording of it (its labels' `guide_print_items`), on the sheet it is printed on."""
     own = ctx.labels.get("guide_print_items") or {}
+    right_to_left = direction(ctx.language) == "rtl"
     items = []
     for p in products:
         paper = p.paper(ctx.options)
-        items.append(own[p.id].replace("{paper}", paper_name(paper)) if p.id in own else p.print_item(ctx.language, paper))
+        if p.id in own:
+            items.append(own[p.id].replace("{paper}", paper_name(paper)))
+            continue
+        line = p.print_item(ctx.language, paper)
+        if line and right_to_left and not p.has_words_in(ctx.language):
+            line = set_apart(line)  # English in a right-to-left guide (see `with_pack` in kit/labels.py)
+        items.append(line)
     return [item for item in items if item]
 
 

@@ -11,6 +11,7 @@ from .. import promises
 from ..context import Built, Context, Product
 from ..documents import build_document, running
 from ..fitting import Fit
+from ..labels import FIRST_STRONG_ISOLATE, LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE, is_set_apart
 from ..palette import category_style
 
 # The title shrinks from its layout size to 12 pt, then breaks long words.
@@ -28,7 +29,15 @@ def default_prompt(ctx: Context, label: str) -> Markup:
         word = label[:1].lower() + label[1:]
     # The label is isolated (<bdi>): a right-to-left label in a left-to-right
     # sentence, or the other way round, keeps its own order and punctuation.
-    before, _, after = ctx.labels["worksheet_prompt"].partition("{label}")
+    sentence = ctx.labels["worksheet_prompt"]
+    if is_set_apart(sentence):
+        # English in a right-to-left page (`with_pack` in kit/labels.py): the sentence is one
+        # left-to-right isolate, the pack's word one of its own inside it, all in one
+        # text run (WeasyPrint pairs isolates within a run, not across elements)
+        before, _, after = sentence[1:-1].partition("{label}")
+        return Markup("{}{}{}{}{}{}{}").format(
+            LEFT_TO_RIGHT_ISOLATE, before, FIRST_STRONG_ISOLATE, word, POP_ISOLATE, after, POP_ISOLATE)
+    before, _, after = sentence.partition("{label}")
     return Markup("{}<bdi>{}</bdi>{}").format(before, word, after)  # format() escapes all three
 
 
