@@ -480,7 +480,7 @@ def test_english_labels_on_a_right_to_left_page_keep_their_punctuation_at_their_
     files["pack.yaml"] = files["pack.yaml"].replace("language: en", "language: he").replace(
         "title: Staff wellbeing in small schools", "title: רווחת הצוות בבתי ספר קטנים")
     pack = write_pack(tmp_path / "pack", files)
-    out = build(pack, tmp_path / "out", "worksheet,guide")
+    out = build(pack, tmp_path / "out", "worksheet,guide,answer-key")
 
     def visual_lines(product: str, index: int = 0) -> list[str]:
         page = chars_of(out / f"{product}.pdf")[index]
@@ -496,3 +496,6 @@ def test_english_labels_on_a_right_to_left_page_keep_their_punctuation_at_their_
     assert opening.startswith("1.Opening"), opening
     introduce = next(line for line in guide if "Introducethestudy" in line)
     assert introduce.endswith("envelope."), introduce
+    key = visual_lines("answer-key")
+    per_category = next(line for line in key if "Percategory" in line)
+    assert per_category.startswith("Percategory:") and per_category.endswith("."), per_category
