@@ -415,3 +415,15 @@ def test_ten_categories_keep_a_results_sheet_to_one_page_a_group_and_a_zone_each
     for i in range(10):
         zones = [box for key, box in boxes.items() if re.fullmatch(rf"mat-c{i}~a(-\d+)?", key)]
         assert sum(_capacity(box, CARD_SIZES["poker"]) for box in zones) >= 4, i
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_title_and_a_school_of_two_lines_keep_the_results_sheet_to_one_page_a_group(tmp_path, paper):
+    """The default pack's two-line title with a school name that wraps: the
+    sheet gives up a writing line per category rather than a group's names."""
+    school = "Basisschool Sint-Jozef van de Heilige Familie Groot-Bijgaarden"
+    values = (("school", school), ("team", "Onderbouw en middenbouw samen"), ("date", "2026-12-04"))
+    out = build(DEFAULT_PACK, tmp_path / "out", "results-sheet", paper=paper, sets=2, values=values)
+    assert len(page_sizes_mm(out / "results-sheet.pdf")) == 2
+    words = text(out / "results-sheet.pdf")
+    assert words.count("Onze namen") == 2 and contains(words, "Groot-Bijgaarden")

@@ -43,18 +43,26 @@ def build(ctx: Context) -> Built:
     title = ctx.labels["results_sheet"]
     columns, lines = layout(len(categories), imposition.parse_sheet(ctx.options.paper)[1])
     rows = [categories[i : i + columns] for i in range(0, len(categories), columns)]
-    return build_document(
-        ctx,
-        "results-sheet",
-        title,
-        ctx.options.paper,
-        fit=TITLE_FIT,
-        groups=sets.marks(ctx.options.sets),
-        category_rows=rows,
-        category_lines=lines,
-        qr_mm=QR_MM,
-        running=running(ctx, bottom=f"{title} – {pack.citation.short}"),
-    )
+    groups = sets.marks(ctx.options.sets)
+    while True:
+        built = build_document(
+            ctx,
+            "results-sheet",
+            title,
+            ctx.options.paper,
+            fit=TITLE_FIT,
+            groups=groups,
+            category_rows=rows,
+            category_lines=lines,
+            qr_mm=QR_MM,
+            running=running(ctx, bottom=f"{title} – {pack.citation.short}"),
+        )
+        # The room model (FIXED_MM) is a title and school of a line each: when they
+        # take more, a group's sheet would spill its names onto a second page.
+        # A writing line less per category is the room they need.
+        if lines == 1 or len(built.document.lay_out(0).pages) <= len(groups):
+            return built
+        lines -= 1
 
 
 def promised(pack) -> list:
