@@ -19,7 +19,7 @@ from . import design, qr, yamlfiles
 from .direction import direction, hyphenates
 from .errors import KitError
 from .imposition import larger_card_size, paper_name
-from .labels import base_language, check_language, localise_values, native, with_pack
+from .labels import base_language, check_language, localise_values, set_apart_labels, with_pack
 from .labels import labels as label_table
 from .pack import LoadedPack
 from .parts import Parts
@@ -38,17 +38,21 @@ class Context:
     loaded: LoadedPack
     options: Options
     labels: dict = field(init=False)
-    set_apart: set = field(init=False)
+    right_to_left: bool = field(init=False)  # the page's direction
+    set_apart: set = field(init=False)  # keys of the labels set apart as left-to-right text
 
     def __post_init__(self):
         # The pack's own labels are in its language: --lang another language
         # prints that language's table instead.
         check_language(self.options.lang, self.loaded)
         own = self.loaded.labels if base_language(self.language) == base_language(self.pack.language) else {}
-        right_to_left = direction(self.language) == "rtl"
-        self.labels = with_pack(self.language, own, right_to_left=right_to_left)
-        # the labels English fills in on a right-to-left page (set apart: `with_pack` in kit/labels.py)
-        self.set_apart = set(self.labels) - set(native(self.language, own)) if right_to_left else set()
+        self.labels = with_pack(self.language, own)
+        # The page's direction is the pack language's (`document_meta`); on a page set right
+        # to left, the labels worded left to right are set apart (`set_apart_labels`).
+        self.right_to_left = direction(self.pack.language) == "rtl"
+        self.set_apart = set()
+        if self.right_to_left:
+            self.labels, self.set_apart = set_apart_labels(self.labels, self.language, own)
 
     @property
     def pack(self) -> Pack:

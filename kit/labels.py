@@ -36,36 +36,38 @@ def labels(language: str) -> dict:
     return _over(_read(FALLBACK), _read(base if base in available() else FALLBACK))
 
 
-def with_pack(language: str, own: dict, right_to_left: bool = False) -> dict:
-    """The built-in table of `language` with a pack's own labels over it.
-
-    In a language written right to left, each label that English fills in (no
-    table ships for the language, or the pack's own leaves the key out) is set
-    apart as left-to-right text: Unicode's isolates around it, so that its
-    full stop or question mark stays at its own end instead of being carried
-    to the line's other side, and a pack word put into it ("Which {label} do
-    you recognise?") keeps its place."""
-    table = _over(labels(language), own)
-    return _set_apart(table, native(language, own)) if right_to_left else table
+def with_pack(language: str, own: dict) -> dict:
+    """The built-in table of `language` with a pack's own labels over it."""
+    return _over(labels(language), own)
 
 
-def native(language: str, own: dict) -> dict:
-    """The labels worded in `language` itself: its built-in table, if one ships, and the pack's own."""
+def set_apart_labels(table: dict, language: str, own: dict) -> tuple[dict, set[str]]:
+    """For a page set right to left: `table` (`with_pack(language, own)`) with
+    each label not worded in a right-to-left language set apart as
+    left-to-right text, and the keys of those labels. They are the labels
+    English fills in (no table ships for the language, or the pack's own
+    leaves the key out) and those of a left-to-right language `--lang` names.
+    Unicode's isolates around each keep its full stop or question mark at its
+    own end instead of carrying it to the line's other side, and a pack word
+    put into it ("Which {label} do you recognise?") in its place."""
+    from .direction import direction
+
     base = base_language(language)
-    return _over(_read(base) if base != FALLBACK and base in available() else {}, own)
+    worded = _over(_read(base) if base in available() and direction(language) == "rtl" else {}, own)
+    return _set_apart(table, worded), set(table) - set(worded)
 
 
 LEFT_TO_RIGHT_ISOLATE, FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2066", "\u2068", "\u2069"
 
 
-def _set_apart(table: dict, native: dict) -> dict:
-    """`table` with each text that `native` (the labels in the language itself) does not hold set apart."""
+def _set_apart(table: dict, worded: dict) -> dict:
+    """`table` with each text that `worded` (the labels worded right to left) does not hold set apart."""
     out = {}
     for key, value in table.items():
         if isinstance(value, dict):
-            own = native.get(key)
+            own = worded.get(key)
             out[key] = _set_apart(value, own if isinstance(own, dict) else {})
-        elif isinstance(value, str) and value and key not in native:
+        elif isinstance(value, str) and value and key not in worded:
             out[key] = set_apart(value)
         else:
             out[key] = value

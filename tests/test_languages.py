@@ -468,11 +468,13 @@ def test_an_arabic_guide_listing_every_product_keeps_its_english_lines_on_the_pa
     assert "One HTML file that opens in any browser" in " ".join(text(tmp_path / "guide.pdf").split())
 
 
-def test_english_labels_on_a_right_to_left_page_keep_their_punctuation_at_their_end(tmp_path):
+@pytest.mark.parametrize("lang", [None, "en"])
+def test_english_labels_on_a_right_to_left_page_keep_their_punctuation_at_their_end(tmp_path, lang):
     """A Hebrew pack with no label table of its own prints the English labels,
     each set in its own direction: a sentence's full stop, a question's mark and
     a label's colon stay at the right end of their English words, a step's number
-    at their left end, on a page otherwise set right to left. (A category's
+    at their left end, on a page otherwise set right to left; the same with
+    `--lang en`, which takes every label from the English table. (A category's
     own prompt is the pack's text, in the pack's direction: the outcomes have none.)"""
     from conftest import build
 
@@ -480,7 +482,7 @@ def test_english_labels_on_a_right_to_left_page_keep_their_punctuation_at_their_
     files["pack.yaml"] = files["pack.yaml"].replace("language: en", "language: he").replace(
         "title: Staff wellbeing in small schools", "title: רווחת הצוות בבתי ספר קטנים")
     pack = write_pack(tmp_path / "pack", files)
-    out = build(pack, tmp_path / "out", "worksheet,guide,answer-key")
+    out = build(pack, tmp_path / "out", "worksheet,guide,answer-key", lang=lang)
 
     def visual_lines(product: str, index: int = 0) -> list[str]:
         page = chars_of(out / f"{product}.pdf")[index]

@@ -94,7 +94,7 @@ def _print_items(ctx: Context, products: list) -> list[str]:
     """One line per product of this build: its own `print_item`, or the pack's
     wording of it (its labels' `guide_print_items`), on the sheet it is printed on."""
     own = ctx.labels.get("guide_print_items") or {}
-    right_to_left = direction(ctx.language) == "rtl"
+    worded_right_to_left = direction(ctx.language) == "rtl"
     items = []
     for p in products:
         paper = p.paper(ctx.options)
@@ -102,8 +102,8 @@ def _print_items(ctx: Context, products: list) -> list[str]:
             items.append(own[p.id].replace("{paper}", paper_name(paper)))
             continue
         line = p.print_item(ctx.language, paper)
-        if line and right_to_left and not p.has_words_in(ctx.language):
-            line = set_apart(line)  # English in a right-to-left guide (see `with_pack` in kit/labels.py)
+        if line and ctx.right_to_left and not (worded_right_to_left and p.has_words_in(ctx.language)):
+            line = set_apart(line)  # left to right in a right-to-left guide (see `set_apart_labels` in kit/labels.py)
         items.append(line)
     return [item for item in items if item]
 

@@ -31,7 +31,7 @@ def default_prompt(ctx: Context, label: str) -> Markup:
     # sentence, or the other way round, keeps its own order and punctuation.
     sentence = ctx.labels["worksheet_prompt"]
     if is_set_apart(sentence):
-        # English in a right-to-left page (`with_pack` in kit/labels.py): the sentence is one
+        # English in a right-to-left page (`set_apart_labels` in kit/labels.py): the sentence is one
         # left-to-right isolate, the pack's word one of its own inside it, all in one
         # text run (WeasyPrint pairs isolates within a run, not across elements)
         before, _, after = sentence[1:-1].partition("{label}")
