@@ -47,8 +47,8 @@ class Context:
         check_language(self.options.lang, self.loaded)
         own = self.loaded.labels if base_language(self.language) == base_language(self.pack.language) else {}
         self.labels = with_pack(self.language, own)
-        # The page's direction is the pack language's (`document_meta`); on a page set right
-        # to left, the labels worded left to right are set apart (`set_apart_labels`).
+        # The page's direction is the pack language's (most words are the pack's); on a page
+        # set right to left, the labels worded left to right are set apart (`set_apart_labels`).
         self.right_to_left = direction(self.pack.language) == "rtl"
         self.set_apart = set()
         if self.right_to_left:
@@ -109,7 +109,7 @@ class Context:
             "subject": pack.citation.text,
             "keywords": ", ".join([pack.id, title]),
             "lang": self.pack.language,  # most words are the pack's: its language picks the hyphenation
-            "dir": direction(self.pack.language),
+            "dir": "rtl" if self.right_to_left else "ltr",
             "hyphenate": hyphenates(self.pack.language),
             "created": created,
         }
